@@ -1,0 +1,49 @@
+# Two commands: `make run` (the portal with demo data at http://localhost:8080) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test test-unit test-pages test-browser lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+.env:
+	cp .env.example .env
+	@echo "Created .env from .env.example (demo settings)."
+
+run: $(RUN_STAMP) .env
+	@scripts/require-debian-packages xmlsec1
+	$(PY) main.py
+
+test: $(TEST_STAMP)
+	@scripts/require-debian-packages xmlsec1 chromium
+	$(MAKE) --no-print-directory test-unit test-pages test-browser
+
+# Three pytest runs: NiceGUI's User fixture and sync Playwright do not share one process (see NOTES).
+test-unit: $(TEST_STAMP)
+	$(PY) -m pytest tests/unit -q
+test-pages: $(TEST_STAMP)
+	$(PY) -m pytest -p nicegui.testing.user_plugin tests/pages -q
+test-browser: $(TEST_STAMP)
+	$(PY) -m pytest tests/browser -q
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(TEST_STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) test-artifacts

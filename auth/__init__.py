@@ -1,0 +1,1 @@
+"""Sign-in and sessions: who the user is, and which paths need what."""

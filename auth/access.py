@@ -1,0 +1,43 @@
+"""Who may open which path: decided here, in one middleware, not on each page."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from models import UserRole
+
+from .session import SESSION_KEY, load_session
+
+# Paths anyone may open. Everything else needs a signed-in user; staff paths need the staff role.
+PUBLIC_PREFIXES = ('/_nicegui', '/static/', '/saml/', '/test-idp/', '/kirjaudu', '/health',
+                   '/saavutettavuusseloste', '/favicon')
+PUBLIC_PATHS = {'/'}
+STAFF_PREFIX = '/kasittely'
+REGISTRATION_PATH = '/rekisteroidy'
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+class AccessMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        path = request.url.path
+        if is_public(path):
+            return await call_next(request)
+        signed_in = load_session(app.storage.user.get(SESSION_KEY))
+        if signed_in is None:
+            return RedirectResponse(f'/kirjaudu?next={quote(path)}', status_code=303)
+        user = signed_in.user
+        if path.startswith(STAFF_PREFIX):
+            if user.role not in (UserRole.HANDLER, UserRole.ADMIN):
+                return Response('403', status_code=403) if path.startswith('/kasittely/api') else \
+                    RedirectResponse('/paasivu?kielletty=1', status_code=303)
+        elif user.registered_at is None and path != REGISTRATION_PATH:
+            return RedirectResponse(REGISTRATION_PATH, status_code=303)
+        return await call_next(request)

@@ -1,0 +1,141 @@
+"""Server-side sessions.
+
+The browser holds only NiceGUI's signed session cookie; `app.storage.user` keeps the id of a `UserSession` row, and
+the row is the truth: sign-out or an idle timeout ends it for every tab and every instance at once.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from nicegui import app
+from sqlmodel import select
+
+from config import get_settings
+from models import Organisation, Region, User, UserSession, utcnow
+from models.db import session_scope
+
+SESSION_KEY = 'session_id'
+# The landing choice (profile and target organisation), kept for the session in app.storage.user.
+PROFILE_KEY = 'profile'
+ORGANISATION_KEY = 'organisation_id'
+LANGUAGE_KEY = 'language'
+# Writing last_seen on every request would make every page load a write; a minute's precision is enough.
+_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session: UserSession
+
+
+def start_session(user_id: int, auth_method: str, *, saml_name_id: str | None = None,
+                  saml_session_index: str | None = None, saml_issuer: str | None = None) -> str:
+    """Open a session for the user in this browser (replacing any earlier one) and return its id."""
+    end_session()
+    session_id = secrets.token_urlsafe(32)
+    with session_scope() as db:
+        db.add(UserSession(id=session_id, user_id=user_id, auth_method=auth_method, saml_name_id=saml_name_id,
+                           saml_session_index=saml_session_index, saml_issuer=saml_issuer))
+        user = db.get(User, user_id)
+        assert user is not None
+        user.last_login_at = utcnow()
+        db.add(user)
+    app.storage.user[SESSION_KEY] = session_id
+    return session_id
+
+
+def load_session(session_id: str | None) -> SignedIn | None:
+    """The live session with this id, or None when it has ended or been idle too long (then it is ended)."""
+    if not session_id:
+        return None
+    idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
+    with session_scope() as db:
+        row = db.get(UserSession, session_id)
+        if row is None or row.ended_at is not None:
+            return None
+        now = utcnow()
+        if now - row.last_seen_at > idle_limit:
+            row.ended_at = now
+            db.add(row)
+            return None
+        user = db.get(User, row.user_id)
+        if user is None or not user.active:
+            return None
+        if now - row.last_seen_at > _TOUCH_INTERVAL:
+            row.last_seen_at = now
+            db.add(row)
+        return SignedIn(user=user, session=row)
+
+
+def current() -> SignedIn | None:
+    """The signed-in user of the current page or request."""
+    return load_session(app.storage.user.get(SESSION_KEY))
+
+
+def current_user() -> User | None:
+    signed_in = current()
+    return signed_in.user if signed_in else None
+
+
+def touch() -> None:
+    """Note activity that does not load a page (typing in a long form), so the idle timeout does not strike."""
+    session_id = app.storage.user.get(SESSION_KEY)
+    if session_id:
+        with session_scope() as db:
+            row = db.get(UserSession, session_id)
+            if row is not None and row.ended_at is None:
+                row.last_seen_at = utcnow()
+                db.add(row)
+
+
+def end_session() -> UserSession | None:
+    """End this browser's session on the server and forget it here; returns the ended row (for SAML logout)."""
+    session_id = app.storage.user.pop(SESSION_KEY, None)
+    if not session_id:
+        return None
+    with session_scope() as db:
+        row = db.get(UserSession, session_id)
+        if row is not None and row.ended_at is None:
+            row.ended_at = utcnow()
+            db.add(row)
+        return row
+
+
+def end_sessions_of_user(user_id: int) -> None:
+    """End every session of a user (SAML logout started by the IdP, account removal)."""
+    with session_scope() as db:
+        for row in db.exec(select(UserSession).where(UserSession.user_id == user_id,
+                                                     UserSession.ended_at.is_(None))):  # type: ignore[union-attr]
+            row.ended_at = utcnow()
+            db.add(row)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The landing choice: a private person or an organisation's representative, and the target organisation."""
+
+    kind: str  # 'private' or 'organisation'
+    organisation: Organisation | None
+    region: Region | None
+
+
+def current_profile() -> Profile:
+    kind = app.storage.user.get(PROFILE_KEY, 'private')
+    organisation_id = app.storage.user.get(ORGANISATION_KEY)
+    with session_scope() as db:
+        organisation = db.get(Organisation, organisation_id) if organisation_id else None
+        region = db.get(Region, organisation.region_id) if organisation else None
+        if region is None:
+            region = db.exec(select(Region).where(Region.name == get_settings().default_region)).first()
+    return Profile(kind=kind, organisation=organisation, region=region)
+
+
+def choose_profile(kind: str, organisation_id: int | None) -> None:
+    app.storage.user[PROFILE_KEY] = 'organisation' if kind == 'organisation' else 'private'
+    if organisation_id is None:
+        app.storage.user.pop(ORGANISATION_KEY, None)
+    else:
+        app.storage.user[ORGANISATION_KEY] = organisation_id

@@ -1,0 +1,128 @@
+"""The frame every page is drawn in: the seed's header (brand, ASIOINTIPROFIILI, ALUE, KIELI, KÄYTTÄJÄ,
+Kirjaudu ulos), the main navigation with the current item marked, a skip link and the footer."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import ui
+
+from auth import session
+from config import get_settings
+from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
+from models import User
+
+from .language import apply_page_language, language_for, remember_language
+
+BRAND_COLOUR = '#00466e'  # white text on it: contrast 10:1
+
+CITIZEN_NAVIGATION = (
+    ('paasivu', '/paasivu', N_('PÄÄSIVU')),
+    ('palvelut', '/palvelut', N_('PALVELUT')),
+    ('oma-asiointi', '/oma-asiointi', N_('OMA ASIOINTI')),
+    ('yhteystiedot', '/yhteystiedot', N_('YHTEYSTIEDOT')),
+    ('omat-tiedot', '/omat-tiedot', N_('OMAT TIEDOT')),
+)
+
+_STYLE = f'''
+<style>
+  :root {{ --brand: {BRAND_COLOUR}; }}
+  body {{ background: #f4f6f8; color: #1b1b1b; }}
+  .skip-link {{ position: absolute; left: -10000px; top: 0; z-index: 10000; background: #fff; color: #000;
+               padding: .5rem 1rem; border: 3px solid #000; }}
+  .skip-link:focus {{ left: .5rem; top: .5rem; }}
+  :focus-visible {{ outline: 3px solid #ffbf47 !important; outline-offset: 2px; }}
+  .portal-header {{ background: var(--brand); color: #fff; }}
+  .portal-header .info-label {{ font-size: .72rem; letter-spacing: .06em; opacity: .9; text-transform: uppercase; }}
+  .portal-header .info-value {{ font-weight: 600; }}
+  .portal-nav a {{ color: #1b1b1b; text-decoration: none; padding: .75rem .9rem; display: inline-block;
+                   font-weight: 600; letter-spacing: .03em; border-bottom: 4px solid transparent; }}
+  .portal-nav a:hover {{ background: #e8eef3; }}
+  .portal-nav a[aria-current="page"] {{ border-bottom-color: var(--brand); color: var(--brand); }}
+  .portal-main {{ max-width: 1200px; width: 100%; margin: 0 auto; padding: 1.25rem 1rem 3rem; }}
+  .portal-footer {{ background: #e2e7ec; color: #1b1b1b; }}
+  .portal-footer a {{ color: #003a5c; }}
+  a {{ color: #00507a; }}
+</style>
+'''
+
+
+def _info(label: str, value: str) -> None:
+    with ui.column().classes('gap-0'):
+        ui.label(label).classes('info-label')
+        ui.label(value).classes('info-value')
+
+
+def _language_selector(user: User | None, lang: str) -> None:
+    def change(event) -> None:
+        remember_language(event.value, user)
+        ui.navigate.reload()
+
+    with ui.column().classes('gap-0'):
+        ui.label(t('KIELI')).classes('info-label').props('id=language-label')
+        ui.select({code: LANGUAGE_NAMES[code] for code in LANGUAGES}, value=lang, on_change=change) \
+            .props('dense dark borderless options-dense aria-labelledby=language-label '
+                   'popup-content-class=text-black') \
+            .classes('info-value min-w-[7rem]').mark('language-select')
+
+
+def _header(user: User | None, lang: str) -> None:
+    settings = get_settings()
+    profile = session.current_profile()
+    with ui.element('header').classes('portal-header w-full'):
+        with ui.row().classes('w-full max-w-[1200px] mx-auto px-4 py-3 items-center gap-x-8 gap-y-2 flex-wrap'):
+            ui.link(settings.brand_name, '/paasivu' if user else '/').classes(
+                'text-2xl font-extrabold tracking-widest text-white no-underline mr-auto')
+            if user is not None:
+                if profile.kind == 'organisation' and profile.organisation is not None:
+                    profile_text = profile.organisation.name
+                else:
+                    profile_text = user.full_name
+                _info(t('ASIOINTIPROFIILI'), profile_text)
+            _info(t('ALUE'), profile.region.name if profile.region else settings.default_region)
+            _language_selector(user, lang)
+            if user is not None:
+                _info(t('KÄYTTÄJÄ'), user.full_name)
+                ui.button(t('Kirjaudu ulos'), on_click=lambda: ui.navigate.to('/kirjaudu/ulos')) \
+                    .props('outline color=white no-caps').mark('logout')
+
+
+def _navigation(active: str | None) -> None:
+    with ui.element('nav').classes('portal-nav w-full bg-white shadow-sm').props(f'aria-label="{t("Päävalikko")}"'):
+        with ui.element('ul').classes('max-w-[1200px] mx-auto px-2 flex flex-wrap list-none m-0'):
+            for key, path, label in CITIZEN_NAVIGATION:
+                with ui.element('li'):
+                    link = ui.link(t(label), path)
+                    if key == active:
+                        link.props('aria-current=page')
+
+
+def _footer() -> None:
+    settings = get_settings()
+    with ui.element('footer').classes('portal-footer w-full mt-auto'):
+        with ui.row().classes('max-w-[1200px] mx-auto px-4 py-4 gap-6 flex-wrap'):
+            ui.label(t('{brand} asiakaspalveluportaali', brand=settings.brand_name.capitalize()))
+            ui.link(t('Saavutettavuusseloste'), '/saavutettavuusseloste')
+
+
+@contextmanager
+def frame(active: str | None = None, *, title: str | None = None, navigation: bool = True) -> Iterator[ui.element]:
+    """Draw the header, navigation and footer around the page content (the body of the `with` block).
+
+    `active` marks the current navigation item; public pages (no signed-in user) get no navigation.
+    """
+    user = session.current_user()
+    lang = language_for(user)
+    apply_page_language(lang)
+    ui.colors(primary=BRAND_COLOUR)
+    ui.add_head_html(_STYLE)
+    ui.query('.nicegui-content').classes('p-0 gap-0 min-h-screen')
+    if title:
+        ui.page_title(f'{title} – {get_settings().brand_name.capitalize()}')
+    ui.link(t('Siirry sisältöön'), '#main').classes('skip-link')
+    _header(user, lang)
+    if navigation and user is not None:
+        _navigation(active)
+    with ui.element('main').classes('portal-main').props('id=main tabindex=-1') as main:
+        yield main
+    _footer()

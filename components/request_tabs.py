@@ -1,0 +1,117 @@
+"""The three tabs of Oma asiointi (Luonnokset, Lähetetyt, Valmiit), each a server-side paged table.
+
+Used in full on OMA ASIOINTI and as a short summary on PÄÄSIVU.
+"""
+from __future__ import annotations
+
+from nicegui import ui
+
+from locales import N_, t
+from models import RequestStatus
+from services.formatting import format_datetime
+from services.requests import count_by_status, list_requests
+
+TAB_LABELS = {RequestStatus.DRAFT: N_('Luonnokset'), RequestStatus.SENT: N_('Lähetetyt'),
+              RequestStatus.DONE: N_('Valmiit')}
+TAB_MARKS = {RequestStatus.DRAFT: 'tab-drafts', RequestStatus.SENT: 'tab-sent', RequestStatus.DONE: 'tab-done'}
+SORT_FIELDS = {'title': 'number', 'created': 'created', 'modified': 'modified'}
+
+# The Ilmoitus cell: a link to the request (a draft opens in its form) and the unread-messages badge.
+_TITLE_CELL = r'''
+<q-td :props="props">
+  <a :href="props.row.href" class="font-medium">{{ props.row.title }}</a>
+  <q-badge v-if="props.row.unread > 0" color="red-9" class="ml-2 text-sm" :label="props.row.unread_label" />
+  <q-badge v-if="props.row.completion_label" color="orange-10" class="ml-2 text-sm"
+           :label="props.row.completion_label" />
+</q-td>
+'''
+
+
+def _columns(status: RequestStatus) -> list[dict]:
+    title = {'name': 'title', 'label': t('Ilmoitus'), 'field': 'title', 'align': 'left', 'sortable': True}
+    if status == RequestStatus.DRAFT:
+        return [title, {'name': 'created', 'label': t('Luontiaika'), 'field': 'created', 'align': 'left',
+                        'sortable': True}]
+    return [title,
+            {'name': 'modified', 'label': t('Muokattu viimeksi'), 'field': 'modified', 'align': 'left',
+             'sortable': True},
+            {'name': 'stage', 'label': t('Käsittelyvaihe'), 'field': 'stage', 'align': 'left'}]
+
+
+def _href(number: int, status: RequestStatus) -> str:
+    return f'/palvelupyynto/{number}/muokkaa' if status == RequestStatus.DRAFT else f'/oma-asiointi/{number}'
+
+
+class RequestTable:
+    """One tab's table; pages, sorts and searches on the server."""
+
+    def __init__(self, owner_id: int, status: RequestStatus, *, per_page: int, searchable: bool,
+                 paged: bool) -> None:
+        self.owner_id = owner_id
+        self.status = status
+        self.search = ''
+        default_sort = 'created' if status == RequestStatus.DRAFT else 'modified'
+        self.pagination = {'sortBy': default_sort, 'descending': True, 'page': 1, 'rowsPerPage': per_page,
+                           'rowsNumber': 0}
+        if searchable:
+            ui.input(t('Hae numerolla tai palvelun nimellä'), on_change=self._on_search) \
+                .props('clearable outlined dense debounce=300 type=search').classes('w-full max-w-md mb-2') \
+                .mark(f'search-{status.value}')
+        self.table = ui.table(columns=_columns(status), rows=[], row_key='number', pagination=self.pagination) \
+            .classes('w-full').props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
+                                     f'rows-per-page-label="{t("Rivejä sivulla:")}"'
+                                     + ('' if paged else ' hide-pagination')) \
+            .mark(f'table-{status.value}')
+        self.table.add_slot('body-cell-title', _TITLE_CELL)
+        self.table.on('request', self._on_request)
+        self.refresh()
+
+    def _on_search(self, event) -> None:
+        self.search = event.value or ''
+        self.pagination['page'] = 1
+        self.refresh()
+
+    def _on_request(self, event) -> None:
+        requested = event.args.get('pagination', {})
+        sort_by = requested.get('sortBy')
+        self.pagination.update(
+            sortBy=sort_by if sort_by in SORT_FIELDS else self.pagination['sortBy'],
+            descending=bool(requested.get('descending', True)),
+            page=max(int(requested.get('page', 1)), 1),
+            rowsPerPage=min(max(int(requested.get('rowsPerPage', 10)), 1), 100),
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        result = list_requests(self.owner_id, self.status, search=self.search,
+                               sort_by=SORT_FIELDS.get(self.pagination['sortBy'], 'modified'),
+                               descending=self.pagination['descending'], page=self.pagination['page'],
+                               per_page=self.pagination['rowsPerPage'])
+        self.pagination['rowsNumber'] = result.total
+        self.table.pagination = dict(self.pagination)
+        self.table.rows = [{
+            'number': row.number,
+            'title': row.title,
+            'href': _href(row.number, self.status),
+            'created': format_datetime(row.created_at),
+            'modified': format_datetime(row.modified_at),
+            'stage': t(row.stage),
+            'unread': row.unread,
+            'unread_label': t('Uusia viestejä {count}', count=row.unread),
+            'completion_label': t('Täydennettävä') if row.completion_requested else '',
+        } for row in result.rows]
+        self.table.update()
+
+
+def request_tabs(owner_id: int, *, per_page: int = 10, searchable: bool = True, paged: bool = True) -> ui.tabs:
+    """Tabs with counts ("Lähetetyt (5)") over one table each."""
+    counts = count_by_status(owner_id)
+    with ui.tabs().props('no-caps align=left active-color=primary indicator-color=primary') \
+            .classes('w-full border-b') as tabs:
+        tab_elements = {status: ui.tab(status.value, label=f'{t(label)} ({counts[status]})').mark(TAB_MARKS[status])
+                        for status, label in TAB_LABELS.items()}
+    with ui.tab_panels(tabs, value=tab_elements[RequestStatus.DRAFT]).classes('w-full bg-transparent'):
+        for status, tab in tab_elements.items():
+            with ui.tab_panel(tab).classes('px-0'):
+                RequestTable(owner_id, status, per_page=per_page, searchable=searchable, paged=paged)
+    return tabs

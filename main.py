@@ -1,0 +1,30 @@
+"""Wiring: settings, database, access control, pages, then NiceGUI."""
+import logging
+
+from nicegui import app, ui
+
+import pages
+from auth.access import AccessMiddleware
+from config import load_settings_or_exit
+from services.startup import prepare_database_or_exit
+
+settings = load_settings_or_exit()
+logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+prepare_database_or_exit(settings)
+
+app.add_middleware(AccessMiddleware)
+pages.register_all()
+
+if __name__ in {'__main__', '__mp_main__'}:
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title=settings.brand_name.capitalize(),
+        language='fi',
+        storage_secret=settings.storage_secret,
+        session_middleware_kwargs={'https_only': settings.secure_cookies, 'same_site': 'lax'},
+        reload=False,
+        show=False,
+        favicon='🏛️',
+        show_welcome_message=False,
+    )

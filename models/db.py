@@ -1,0 +1,66 @@
+"""The database engine, sessions and migrations, for SQLite (default) and PostgreSQL alike."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from config import PROJECT_DIR, get_settings
+
+_engines: dict[str, Engine] = {}
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.execute('PRAGMA journal_mode=WAL')  # readers do not wait for the writer
+    cursor.execute('PRAGMA busy_timeout=5000')
+    cursor.close()
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per database URL for the life of the process."""
+    url = url or get_settings().database_url
+    if url not in _engines:
+        if url.startswith('sqlite'):
+            Path(url.removeprefix('sqlite:///')).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 10})
+            event.listen(engine, 'connect', _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        _engines[url] = engine
+    return _engines[url]
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A unit of work: committed when the block ends, rolled back on an exception."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(url: str | None = None) -> AlembicConfig:
+    cfg = AlembicConfig(str(PROJECT_DIR / 'alembic.ini'))
+    cfg.set_main_option('script_location', str(PROJECT_DIR / 'migrations'))
+    cfg.attributes['database_url'] = url or get_settings().database_url
+    return cfg
+
+
+def migrate(url: str | None = None, revision: str = 'head') -> None:
+    """Bring the schema up to `revision` (Alembic); safe to call on every start."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str | None = None, revision: str = 'base') -> None:
+    command.downgrade(alembic_config(url), revision)

@@ -1,0 +1,24 @@
+"""One module per page. Each module's `register()` adds its routes; `main.py` calls `register_all()`.
+
+Routes are registered by a function rather than at import so that NiceGUI's test `User` fixture, which runs
+`main.py` afresh for each test, gets every route each time.
+"""
+from . import (
+    accessibility,
+    contact,
+    front_page,
+    health,
+    landing,
+    my_details,
+    my_transactions,
+    service_catalogue,
+    sign_in,
+)
+
+PAGE_MODULES = (accessibility, contact, front_page, health, landing, my_details, my_transactions,
+                service_catalogue, sign_in)
+
+
+def register_all() -> None:
+    for module in PAGE_MODULES:
+        module.register()

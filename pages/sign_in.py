@@ -1,0 +1,125 @@
+"""Sign-in (/kirjaudu): Suomi.fi strong identification or a username and password; second factor; sign-out."""
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app, ui
+
+from auth import session
+from auth.password_login import LoginOutcome, authenticate, verify_second_factor
+from components.error_summary import ErrorSummary
+from components.frame import frame
+from locales import N_, t
+
+PENDING_SECOND_FACTOR = 'pending_second_factor_user'
+
+
+def _safe_next(next_path: str | None) -> str:
+    """Only a local path may be a redirect target (no open redirects)."""
+    if next_path and next_path.startswith('/') and not next_path.startswith('//'):
+        return next_path
+    return '/paasivu'
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else 'unknown'
+
+
+def sign_in_page(next: str | None = None) -> None:
+    profile = session.current_profile()
+    heading = t('Organisaation edustajana asiointi') if profile.kind == 'organisation' else \
+        t('Yksityishenkilön asiointi')
+    with frame(title=t('Kirjaudu')), ui.card().classes('w-full max-w-3xl p-6 gap-3'):
+        ui.label(heading).classes('text-2xl font-bold').props('role=heading aria-level=1')
+        if profile.kind == 'organisation':
+            ui.label(t('Organisaation edustajana voit hoitaa asiakasorganisaatiosi asioita, joihin sinulla on '
+                       'asiointioikeus.'))
+        else:
+            ui.label(t('Yksityishenkilön asiointi -palvelun kautta voit hoitaa omia henkilökohtaisia asioitasi '
+                       'esimerkiksi työsuhteeseesi ja palkkaukseen tai saamaasi laskuun liittyen.'))
+        ui.label(t('Kirjautuminen')).classes('text-xl font-bold mt-2').props('role=heading aria-level=2')
+        ui.label(t('Asiointitilin vahva tunnistautuminen tapahtuu mobiilivarmenteella, omilla pankkitunnuksilla '
+                   'tai sähköisellä henkilökortilla. Tunnistautumista varten siirryt Suomi.fi-palveluun. '
+                   'Tunnistauduttuasi pääset takaisin sähköiseen asiointiin Jatka palveluun -painikkeella.'))
+        target = f'/saml/login?next={_safe_next(next)}'
+        ui.button(t('Kirjaudu Suomi.fi-tunnistuksella'), on_click=lambda: ui.navigate.to(target)) \
+                .props('no-caps size=lg').classes('self-start').mark('suomifi-login')
+        ui.label(t('Vahvaa tunnistusta varten sinulla tulee olla suomalainen henkilötunnus. Jos et voi käyttää '
+                   'vahvaa tunnistusta ja sinulle on luotu käyttäjätunnus ja salasana, kirjaudu alla olevasta '
+                   'linkistä.'))
+        ui.link(t('Kirjaudu käyttäjätunnuksella ja salasanalla'),
+                f'/kirjaudu/salasana?next={_safe_next(next)}').mark('password-login-link')
+
+
+def password_page(request: Request, next: str | None = None) -> None:
+    address = _client_address(request)
+    with frame(title=t('Kirjaudu käyttäjätunnuksella')), ui.card().classes('w-full max-w-md p-6 gap-3'):
+        ui.label(t('Kirjaudu käyttäjätunnuksella ja salasanalla')).classes('text-2xl font-bold') \
+                .props('role=heading aria-level=1')
+        summary = ErrorSummary()
+        with ui.element('form').classes('w-full flex flex-col gap-3').on('submit.prevent', lambda: submit()):
+            username = ui.input(t('Käyttäjätunnus')).props('outlined autocomplete=username').classes('w-full') \
+                    .mark('username')
+            password = ui.input(t('Salasana'), password=True, password_toggle_button=True) \
+                    .props('outlined autocomplete=current-password').classes('w-full').mark('password')
+            ui.button(t('Kirjaudu'), on_click=lambda: submit()).props('no-caps type=submit').mark('submit')
+
+    def submit() -> None:
+        missing = [(field, t('Anna {name}.', name=t(label).lower())) for field, label in
+                   ((username, N_('Käyttäjätunnus')), (password, N_('Salasana'))) if not (field.value or '').strip()]
+        if missing:
+            summary.show(missing)
+            return
+        result = authenticate(username.value, password.value, address)
+        password.value = ''
+        if result.outcome == LoginOutcome.LOCKED:
+            summary.show([(None, t('Liian monta epäonnistunutta yritystä. Yritä uudelleen 15 minuutin kuluttua.'))])
+        elif result.outcome == LoginOutcome.INVALID:
+            summary.show([(None, t('Käyttäjätunnus tai salasana on väärin.'))])
+        elif result.outcome == LoginOutcome.NEEDS_SECOND_FACTOR:
+            app.storage.user[PENDING_SECOND_FACTOR] = result.user_id
+            ui.navigate.to(f'/kirjaudu/vahvistus?next={_safe_next(next)}')
+        else:
+            assert result.user_id is not None
+            session.start_session(result.user_id, 'password')
+            ui.navigate.to(_safe_next(next))
+
+
+def second_factor_page(request: Request, next: str | None = None) -> None:
+    address = _client_address(request)
+    user_id = app.storage.user.get(PENDING_SECOND_FACTOR)
+    if user_id is None:
+        ui.navigate.to('/kirjaudu/salasana')
+        return
+    with frame(title=t('Kirjautumisen vahvistus')), ui.card().classes('w-full max-w-md p-6 gap-3'):
+        ui.label(t('Kirjautumisen vahvistus')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+        ui.label(t('Anna todennussovelluksesi näyttämä kuusinumeroinen koodi.')).props('id=totp-help')
+        summary = ErrorSummary()
+        code = ui.input(t('Vahvistuskoodi')).props(
+            'outlined inputmode=numeric autocomplete=one-time-code maxlength=6 aria-describedby=totp-help') \
+                .classes('w-full').mark('totp')
+        code.on('keydown.enter', lambda: submit())
+        ui.button(t('Vahvista'), on_click=lambda: submit()).props('no-caps').mark('submit')
+
+    def submit() -> None:
+        if verify_second_factor(user_id, code.value or '', address):
+            app.storage.user.pop(PENDING_SECOND_FACTOR, None)
+            session.start_session(user_id, 'password')
+            ui.navigate.to(_safe_next(next) if _safe_next(next) != '/paasivu' else '/kasittely')
+        else:
+            code.value = ''
+            summary.show([(code, t('Vahvistuskoodi on väärin tai vanhentunut.'))])
+
+
+def sign_out() -> RedirectResponse:
+    """End the session here; a SAML session also ends at the IdP (single logout)."""
+    from auth.saml_logout import logout_redirect_url
+
+    ended = session.end_session()
+    target = logout_redirect_url(ended) if ended is not None else None
+    return RedirectResponse(target or '/?uloskirjautunut=1', status_code=303)
+
+
+def register() -> None:
+    ui.page('/kirjaudu')(sign_in_page)
+    ui.page('/kirjaudu/salasana')(password_page)
+    ui.page('/kirjaudu/vahvistus')(second_factor_page)
+    app.add_api_route('/kirjaudu/ulos', sign_out, methods=['GET'])

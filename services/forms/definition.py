@@ -1,0 +1,79 @@
+"""The shape of a form declared as data: steps of fields, each with its type, required mark, validator and condition.
+
+One wizard component renders any `FormDefinition`; adding a service means adding a definition, not page code.
+Labels are Finnish texts that go through the translation layer when shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from models import ServiceAudience
+
+
+class FieldKind(StrEnum):
+    TEXT = 'text'
+    TEXTAREA = 'textarea'
+    EMAIL = 'email'
+    PHONE = 'phone'
+    IBAN = 'iban'
+    REFERENCE = 'reference'  # Finnish viitenumero or RF creditor reference
+    AMOUNT = 'amount'  # euros, Finnish format
+    DATE = 'date'  # d.M.yyyy, not in the future
+    YEAR = 'year'
+    CHOICE = 'choice'  # radio buttons
+    CHECKBOX = 'checkbox'
+    ORGANISATION = 'organisation'  # search-as-you-type over customer organisations
+    ATTACHMENTS = 'attachments'
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show (and require) a field only when another field has one of the given values."""
+
+    field: str
+    values: tuple[object, ...]
+
+    def holds(self, answers: dict) -> bool:
+        return answers.get(self.field) in self.values
+
+
+@dataclass(frozen=True)
+class FieldDefinition:
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = False
+    help: str = ''
+    options: tuple[tuple[str, str], ...] = ()  # (value, Finnish label) for CHOICE
+    condition: Condition | None = None
+    max_length: int = 200
+    prefill: str | None = None  # a key of the signed-in user's details: given_name, surname, email, phone, ...
+    wide: bool = False  # takes the whole row
+    future_allowed: bool = False  # for DATE: most dates asked are of past events
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    key: str
+    title: str
+    fields: tuple[FieldDefinition, ...]
+    intro: str = ''
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    code: str
+    title: str
+    description: str
+    audience: ServiceAudience
+    steps: tuple[StepDefinition, ...]
+    instructions: tuple[str, ...] = ()
+    position: int = 0
+    field_map: dict[str, FieldDefinition] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, 'field_map', {f.name: f for step in self.steps for f in step.fields})
+
+    def visible_fields(self, step_index: int, answers: dict) -> list[FieldDefinition]:
+        return [f for f in self.steps[step_index].fields if f.condition is None or f.condition.holds(answers)]

@@ -1,0 +1,67 @@
+"""The portal started as a real server process for browser tests: free port, own data folder and database."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class PortalServer:
+    base_url: str
+    data_dir: Path
+    database_url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding='utf-8', errors='replace')
+
+
+def start_portal(data_dir: Path, database_url: str, **settings: str) -> PortalServer:
+    """Start `main.py` and wait until /health answers."""
+    port = free_port()
+    # ui.run must not believe it runs inside NiceGUI's own pytest screen plugin.
+    env = {key: value for key, value in os.environ.items() if not key.startswith('PYTEST')}
+    env.update({'PORT': str(port), 'HOST': '127.0.0.1', 'BASE_URL': f'http://127.0.0.1:{port}',
+                'DATA_DIR': str(data_dir), 'DATABASE_URL': database_url, 'DEMO_DATA': 'true',
+                'LOG_LEVEL': 'WARNING', **settings})
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / 'server.log'
+    log_file = log_path.open('w', encoding='utf-8')
+    process = subprocess.Popen([sys.executable, 'main.py'], cwd=PROJECT_DIR, env=env, stdout=log_file,
+                               stderr=subprocess.STDOUT)
+    server = PortalServer(f'http://127.0.0.1:{port}', data_dir, database_url, process, log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f'portal exited at start:\n{server.log()}')
+        try:
+            with urllib.request.urlopen(f'{server.base_url}/health', timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f'portal did not start in 60 s:\n{server.log()}')

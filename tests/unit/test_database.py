@@ -1,0 +1,53 @@
+"""Migrations and demo data, on SQLite and (in CI's second run) on PostgreSQL."""
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import SQLModel, func, select
+
+from models import Message, Organisation, Region, RequestStatus, ServiceRequest, User
+from models.db import downgrade, get_engine, migrate, session_scope
+from services.demo_data import load_demo_data
+
+pytestmark = pytest.mark.db
+
+
+def test_migrations_go_up_to_head_and_back_to_empty(database: str) -> None:
+    tables = set(inspect(get_engine()).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+    downgrade(database, 'base')
+    assert set(inspect(get_engine()).get_table_names()) <= {'alembic_version'}
+    migrate(database)
+    assert set(SQLModel.metadata.tables) <= set(inspect(get_engine()).get_table_names())
+
+
+def _counts() -> dict[str, int]:
+    with session_scope() as db:
+        return {model.__name__: db.exec(select(func.count()).select_from(model)).one()
+                for model in (Region, Organisation, User, ServiceRequest, Message)}
+
+
+def test_demo_data_holds_the_seed_and_loading_twice_changes_nothing(database: str) -> None:
+    load_demo_data()
+    first = _counts()
+    load_demo_data()
+    assert _counts() == first
+    with session_scope() as db:
+        onni = db.exec(select(User).where(User.display_name == 'Onni Juhani Korhonen')).one()
+        requests = {r.id: r for r in db.exec(select(ServiceRequest).where(ServiceRequest.owner_id == onni.id))}
+        assert {n for n, r in requests.items() if r.status == RequestStatus.DRAFT} == {5474, 5453}
+        assert {n for n, r in requests.items() if r.status == RequestStatus.SENT} == {
+            979728, 978373, 979825, 979738, 978635}
+        unread = db.exec(select(func.count()).where(Message.request_id == 978373, Message.read_at.is_(None))).one()
+        assert unread == 2
+        assert db.exec(select(Organisation).where(Organisation.name == 'Jyväskylän kaupunki')).one()
+        assert len(db.exec(select(Region)).all()) >= 2
+        assert onni.identity_hash and '150585' not in onni.identity_hash
+
+
+def test_new_requests_are_numbered_after_the_seed(database: str) -> None:
+    load_demo_data()
+    with session_scope() as db:
+        onni = db.exec(select(User).where(User.username == 'onni.korhonen')).one()
+        request = ServiceRequest(service_code='verokortti', owner_id=onni.id)
+        db.add(request)
+        db.flush()
+        assert request.id > 979825
