@@ -42,6 +42,9 @@ def start_session(user_id: int, auth_method: str, *, saml_name_id: str | None = 
         user = db.get(User, user_id)
         assert user is not None
         user.last_login_at = utcnow()
+        chosen_language = app.storage.user.get(LANGUAGE_KEY)
+        if chosen_language:  # KIELI chosen before signing in carries over to the account
+            user.language = chosen_language
         db.add(user)
     app.storage.user[SESSION_KEY] = session_id
     return session_id

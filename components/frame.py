@@ -35,6 +35,9 @@ _STYLE = f'''
   .portal-header {{ background: var(--brand); color: #fff; }}
   .portal-header .info-label {{ font-size: .72rem; letter-spacing: .06em; opacity: .9; text-transform: uppercase; }}
   .portal-header .info-value {{ font-weight: 600; }}
+  /* the language select as tall as the other header values, so the labels line up */
+  .portal-header .q-field__control, .portal-header .q-field__native, .portal-header .q-field__marginal {{
+    min-height: 1.5rem !important; height: 1.5rem !important; color: #fff; }}
   .portal-nav a {{ color: #1b1b1b; text-decoration: none; padding: .75rem .9rem; display: inline-block;
                    font-weight: 600; letter-spacing: .03em; border-bottom: 4px solid transparent; }}
   .portal-nav a:hover {{ background: #e8eef3; }}
