@@ -4,12 +4,15 @@ Used in full on OMA ASIOINTI and as a short summary on PÄÄSIVU.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import ui
 
+from auth import session
 from locales import N_, t
 from models import RequestStatus
 from services.formatting import format_datetime
-from services.requests import count_by_status, list_requests
+from services.requests import RequestNotFound, count_by_status, delete_draft, list_requests
 
 TAB_LABELS = {RequestStatus.DRAFT: N_('Luonnokset'), RequestStatus.SENT: N_('Lähetetyt'),
               RequestStatus.DONE: N_('Valmiit')}
@@ -25,13 +28,21 @@ _TITLE_CELL = r'''
            :label="props.row.completion_label" />
 </q-td>
 '''
+# A draft row's delete button; the table passes the click on as its own 'delete' event.
+_ACTIONS_CELL = r'''
+<q-td :props="props" class="text-right">
+  <q-btn flat dense no-caps color="red-10" icon="delete" :label="props.row.delete_label"
+         :aria-label="props.row.delete_aria" @click="() => $parent.$emit('delete', props.row)" />
+</q-td>
+'''
 
 
 def _columns(status: RequestStatus) -> list[dict]:
     title = {'name': 'title', 'label': t('Ilmoitus'), 'field': 'title', 'align': 'left', 'sortable': True}
     if status == RequestStatus.DRAFT:
         return [title, {'name': 'created', 'label': t('Luontiaika'), 'field': 'created', 'align': 'left',
-                        'sortable': True}]
+                        'sortable': True},
+                {'name': 'actions', 'label': t('Toiminnot'), 'field': 'number', 'align': 'right'}]
     return [title,
             {'name': 'modified', 'label': t('Muokattu viimeksi'), 'field': 'modified', 'align': 'left',
              'sortable': True},
@@ -63,6 +74,10 @@ class RequestTable:
                                      + ('' if paged else ' hide-pagination')) \
             .mark(f'table-{status.value}')
         self.table.add_slot('body-cell-title', _TITLE_CELL)
+        if status == RequestStatus.DRAFT:
+            self.table.add_slot('body-cell-actions', _ACTIONS_CELL)
+            self.table.on('delete', lambda e: confirm_draft_deletion(
+                int(e.args['number']), e.args['title'], ui.navigate.reload))
         self.table.on('request', self._on_request)
         self.refresh()
 
@@ -99,6 +114,8 @@ class RequestTable:
             'unread': row.unread,
             'unread_label': t('Uusia viestejä {count}', count=row.unread),
             'completion_label': t('Täydennettävä') if row.completion_requested else '',
+            'delete_label': t('Poista'),
+            'delete_aria': t('Poista luonnos {title}', title=row.title),
         } for row in result.rows]
         self.table.update()
 
@@ -115,3 +132,31 @@ def request_tabs(owner_id: int, *, per_page: int = 10, searchable: bool = True, 
             with ui.tab_panel(tab).classes('px-0'):
                 RequestTable(owner_id, status, per_page=per_page, searchable=searchable, paged=paged)
     return tabs
+
+
+def confirm_draft_deletion(number: int, title: str, on_deleted: Callable[[], None]) -> None:
+    """Ask before deleting a draft (it cannot be undone), then delete it with its attachments."""
+    def delete() -> None:
+        user = session.current_user()
+        if user is None:
+            ui.navigate.to('/kirjaudu')
+            return
+        try:
+            delete_draft(user, number)
+        except RequestNotFound:
+            ui.notify(t('Luonnosta ei löytynyt. Se on ehkä jo poistettu.'), type='warning')
+        else:
+            ui.notify(t('Luonnos {number} poistettiin.', number=number), type='positive')
+        dialog.close()
+        on_deleted()
+
+    with ui.dialog() as dialog, ui.card().props('role=alertdialog aria-labelledby=delete-draft-heading') \
+            .mark('delete-dialog'):
+        ui.label(t('Poistetaanko luonnos?')).classes('text-lg font-bold') \
+            .props('id=delete-draft-heading role=heading aria-level=2')
+        ui.label(title)
+        ui.label(t('Luonnos ja sen liitteet poistetaan pysyvästi. Poistoa ei voi perua.'))
+        with ui.row().classes('justify-end w-full'):
+            ui.button(t('Peruuta'), on_click=dialog.close).props('flat no-caps')
+            ui.button(t('Poista luonnos'), on_click=delete).props('no-caps color=red-10').mark('confirm-delete')
+    dialog.open()

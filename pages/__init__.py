@@ -5,18 +5,20 @@ Routes are registered by a function rather than at import so that NiceGUI's test
 """
 from . import (
     accessibility,
+    attachments,
     contact,
     front_page,
     health,
     landing,
     my_details,
     my_transactions,
+    request_detail,
     service_catalogue,
     sign_in,
 )
 
-PAGE_MODULES = (accessibility, contact, front_page, health, landing, my_details, my_transactions,
-                service_catalogue, sign_in)
+PAGE_MODULES = (accessibility, attachments, contact, front_page, health, landing, my_details, my_transactions,
+                request_detail, service_catalogue, sign_in)
 
 
 def register_all() -> None:

@@ -1,6 +1,8 @@
-"""Reading a citizen's own service requests: the Oma asiointi lists and counts.
+"""A citizen's own service requests: the Oma asiointi lists and counts, one request's details, deleting a draft.
 
-Every function takes the owner's id and filters on it in the query, so no list can show another person's request.
+Every function takes the owner (their id for the lists, the acting `User` elsewhere) and filters on it in the query,
+so nothing here can show or change another person's request. A request that is missing and one that belongs to
+someone else both raise `RequestNotFound`, so the two cannot be told apart from outside.
 """
 from __future__ import annotations
 
@@ -8,10 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, delete, select, update
 
 from locales import t
-from models import Message, MessageKind, RequestStatus, ServiceRequest
+from models import (
+    Attachment,
+    AttachmentBlob,
+    AuditEvent,
+    Message,
+    MessageKind,
+    RequestStatus,
+    ServiceRequest,
+    StageChange,
+    User,
+)
 from models.db import session_scope
 
 from .catalogue import service_title
@@ -84,3 +96,97 @@ def list_requests(owner_id: int, status: RequestStatus, *, search: str = '', sor
             .offset((page - 1) * per_page).limit(per_page)
         ).all()
     return RequestPage(rows=[RequestRow(*row) for row in results], total=total)
+
+
+class RequestNotFound(LookupError):
+    """No such request for this user: missing or someone else's, deliberately the same."""
+
+
+def owned_request(db: Session, user: User, number: int) -> ServiceRequest:
+    """The user's own request with this number (in the caller's transaction), else `RequestNotFound`."""
+    request = db.exec(select(ServiceRequest).where(ServiceRequest.id == number,
+                                                   ServiceRequest.owner_id == user.id)).first()
+    if request is None:
+        raise RequestNotFound(number)
+    return request
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    filename: str
+    size: int
+    created_at: datetime
+    field_name: str
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    stage: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    number: int
+    service_code: str
+    status: RequestStatus
+    stage: str
+    answers: dict
+    created_at: datetime
+    modified_at: datetime
+    sent_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str | None
+    completion_requested: bool
+    attachments: list[AttachmentInfo]  # those of the form itself; a message's own travel with the message
+    stages: list[StageInfo]
+
+    @property
+    def title(self) -> str:
+        return f'{self.number} : {t(service_title(self.service_code))}'
+
+
+def attachment_infos(db: Session, request_id: int) -> list[AttachmentInfo]:
+    """Metadata of every attachment of a request (never the bytes), oldest first."""
+    rows = db.exec(select(Attachment.id, Attachment.filename, Attachment.size, Attachment.created_at,
+                          Attachment.field_name, Attachment.message_id)
+                   .where(Attachment.request_id == request_id).order_by(col(Attachment.id))).all()
+    return [AttachmentInfo(*row) for row in rows]
+
+
+def get_request_detail(user: User, number: int) -> RequestDetail:
+    """The user's own request with its form attachments and stage history, else `RequestNotFound`."""
+    with session_scope() as db:
+        request = owned_request(db, user, number)
+        stages = db.exec(select(StageChange.stage, StageChange.changed_at)
+                         .where(StageChange.request_id == number)
+                         .order_by(col(StageChange.changed_at), col(StageChange.id))).all()
+        attachments = [a for a in attachment_infos(db, number) if a.message_id is None]
+        return RequestDetail(
+            number=request.id, service_code=request.service_code, status=request.status, stage=request.stage,
+            answers=dict(request.answers), created_at=request.created_at, modified_at=request.modified_at,
+            sent_at=request.sent_at, resolved_at=request.resolved_at, resolution=request.resolution,
+            completion_requested=request.completion_requested, attachments=attachments,
+            stages=[StageInfo(*row) for row in stages])
+
+
+def delete_draft(user: User, number: int) -> None:
+    """Delete the user's own draft with its attachments. A request once sent (even if reopened for completion) is
+    the centre's record too and cannot be deleted: `RequestNotFound` as for any request that is not a deletable
+    draft of this user."""
+    with session_scope() as db:
+        request = owned_request(db, user, number)
+        if request.status != RequestStatus.DRAFT or request.sent_at is not None:
+            raise RequestNotFound(number)
+        attachment_ids = select(Attachment.id).where(Attachment.request_id == number)
+        db.exec(delete(AttachmentBlob).where(col(AttachmentBlob.attachment_id).in_(attachment_ids)))
+        db.exec(delete(Attachment).where(Attachment.request_id == number))
+        db.exec(delete(Message).where(Message.request_id == number))
+        db.exec(delete(StageChange).where(StageChange.request_id == number))
+        # The audit trail outlives the draft: earlier events keep their details, only the link to the row goes.
+        db.exec(update(AuditEvent).where(AuditEvent.request_id == number).values(request_id=None))
+        db.delete(request)
+        db.add(AuditEvent(actor_id=user.id, action='draft_deleted',
+                          details={'request_number': number, 'service_code': request.service_code}))

@@ -1,0 +1,46 @@
+"""/liitteet/<id>: downloading an attachment, for the owner of its request or the centre's staff only.
+
+A missing attachment and someone else's give the same 404, so ids cannot be probed.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Response
+from fastapi.responses import HTMLResponse
+from nicegui import app
+
+from auth import session
+from locales import t
+from models.db import session_scope
+from services.attachments import load_for_download
+
+
+def _not_found() -> HTMLResponse:
+    text = t('Liitettä ei löytynyt.')
+    return HTMLResponse(f'<!doctype html><html lang="fi"><title>{text}</title><p>{text}</p></html>',
+                        status_code=404)
+
+
+def download_attachment(attachment_id: str) -> Response:
+    # Taken as text so that a malformed id gets the same 404 as any other, not a validation error.
+    user = session.current_user()
+    if user is None or not attachment_id.isdigit() or len(attachment_id) > 18:
+        return _not_found()
+    with session_scope() as db:
+        found = load_for_download(db, user, int(attachment_id))
+    if found is None:
+        return _not_found()
+    attachment, data = found
+    # RFC 6266/5987: an ASCII fallback name plus the exact UTF-8 name ("tiliote_äö.pdf").
+    ascii_name = attachment.filename.encode('ascii', 'replace').decode().replace('?', '_').replace('"', '_')
+    disposition = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(attachment.filename)}'
+    return Response(data, media_type=attachment.content_type, headers={
+        'Content-Disposition': disposition,
+        'X-Content-Type-Options': 'nosniff',  # never let the browser run an upload as something else
+        'Cache-Control': 'private, no-store',
+    })
+
+
+def register() -> None:
+    app.get('/liitteet/{attachment_id}')(download_attachment)
