@@ -5,7 +5,7 @@ from enum import StrEnum
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from .common import utcnow
+from .common import enum_column, utcnow
 
 
 class EmailStatus(StrEnum):
@@ -26,7 +26,7 @@ class OutboxEmail(SQLModel, table=True):
     body_text: str
     body_html: str
     request_id: int | None = Field(default=None, foreign_key='servicerequest.id', index=True)
-    status: EmailStatus = Field(default=EmailStatus.PENDING)
+    status: EmailStatus = Field(default=EmailStatus.PENDING, sa_type=enum_column(EmailStatus))
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow)
     locked_until: datetime | None = None  # a delivering instance's claim; expires if it dies

@@ -5,7 +5,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from .common import utcnow
+from .common import enum_column, utcnow
 
 
 class ServiceAudience(StrEnum):
@@ -37,7 +37,7 @@ class Service(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=60)
-    audience: ServiceAudience = Field(default=ServiceAudience.PRIVATE)
+    audience: ServiceAudience = Field(default=ServiceAudience.PRIVATE, sa_type=enum_column(ServiceAudience))
     active: bool = Field(default=True)
     position: int = Field(default=0)
 
@@ -56,7 +56,7 @@ class ServiceRequest(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key='organisation.id', index=True)  # target
     representing_organisation_id: int | None = Field(default=None, foreign_key='organisation.id')
     on_behalf_of: str | None = Field(default=None, max_length=200)  # "Asioi toisen puolesta": who is represented
-    status: RequestStatus = Field(default=RequestStatus.DRAFT)
+    status: RequestStatus = Field(default=RequestStatus.DRAFT, sa_type=enum_column(RequestStatus))
     stage: str = Field(default=FIRST_STAGE, max_length=100)
     current_step: int = Field(default=0)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -87,7 +87,7 @@ class Message(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key='servicerequest.id', index=True)
     author_id: int | None = Field(default=None, foreign_key='user.id')
-    kind: MessageKind
+    kind: MessageKind = Field(sa_type=enum_column(MessageKind))
     body: str
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None  # when the other side (citizen or handler) opened it

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from .common import utcnow
+from .common import enum_column, utcnow
 
 
 class UserRole(StrEnum):
@@ -16,7 +16,7 @@ class UserRole(StrEnum):
 
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    role: UserRole = Field(default=UserRole.CITIZEN, index=True)
+    role: UserRole = Field(default=UserRole.CITIZEN, index=True, sa_type=enum_column(UserRole))
     given_name: str = Field(default='', max_length=100)
     surname: str = Field(default='', max_length=100)
     display_name: str = Field(default='', max_length=200)

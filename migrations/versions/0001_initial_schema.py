@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 01:55:31.571729
+Create Date: 2026-11-30 02:01:07.492921
 """
 from collections.abc import Sequence
 
@@ -83,7 +83,7 @@ def upgrade() -> None:
     op.create_table('service',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-    sa.Column('audience', sa.Enum('PRIVATE', 'ORGANISATION', 'BOTH', name='serviceaudience'), nullable=False),
+    sa.Column('audience', sa.Enum('private', 'organisation', 'both', name='serviceaudience', native_enum=False, length=20), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id')
@@ -93,7 +93,7 @@ def upgrade() -> None:
 
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.Enum('CITIZEN', 'REPRESENTATIVE', 'HANDLER', 'ADMIN', name='userrole'), nullable=False),
+    sa.Column('role', sa.Enum('citizen', 'representative', 'handler', 'admin', name='userrole', native_enum=False, length=20), nullable=False),
     sa.Column('given_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('surname', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -183,7 +183,7 @@ def upgrade() -> None:
     sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('representing_organisation_id', sa.Integer(), nullable=True),
     sa.Column('on_behalf_of', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-    sa.Column('status', sa.Enum('DRAFT', 'SENT', 'DONE', name='requeststatus'), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'sent', 'done', name='requeststatus', native_enum=False, length=20), nullable=False),
     sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('current_step', sa.Integer(), nullable=False),
     sa.Column('answers', sa.JSON(), nullable=False),
@@ -229,7 +229,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('kind', sa.Enum('MESSAGE', 'QUESTION', 'INFO_REQUEST', 'RESOLUTION', 'REPLY', 'NOTE', name='messagekind'), nullable=False),
+    sa.Column('kind', sa.Enum('message', 'question', 'info_request', 'resolution', 'reply', 'note', name='messagekind', native_enum=False, length=20), nullable=False),
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('read_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -250,7 +250,7 @@ def upgrade() -> None:
     sa.Column('body_text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('body_html', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('PENDING', 'SENDING', 'SENT', 'FAILED', name='emailstatus'), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', name='emailstatus', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
