@@ -10,7 +10,7 @@ from nicegui import ui
 from auth import session
 from config import get_settings
 from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
-from models import User
+from models import User, UserRole
 
 from .language import apply_page_language, language_for, remember_language
 
@@ -23,6 +23,14 @@ CITIZEN_NAVIGATION = (
     ('yhteystiedot', '/yhteystiedot', N_('YHTEYSTIEDOT')),
     ('omat-tiedot', '/omat-tiedot', N_('OMAT TIEDOT')),
 )
+# The centre's staff (handler, admin) see the workbench instead; the last item is for admins only.
+HANDLER_NAVIGATION = (
+    ('jono', '/kasittely', N_('JONO')),
+    ('kojelauta', '/kasittely/kojelauta', N_('KOJELAUTA')),
+    ('sahkopostit', '/kasittely/sahkopostit', N_('SÄHKÖPOSTIT')),
+)
+ADMIN_NAVIGATION = (('yllapito', '/kasittely/yllapito', N_('YLLÄPITO')),)
+STAFF_ROLE_LABELS = {UserRole.HANDLER: N_('Käsittelijä'), UserRole.ADMIN: N_('Pääkäyttäjä')}
 
 _STYLE = f'''
 <style>
@@ -74,9 +82,12 @@ def _header(user: User | None, lang: str) -> None:
     profile = session.current_profile()
     with ui.element('header').classes('portal-header w-full'):
         with ui.row().classes('w-full max-w-[1200px] mx-auto px-4 py-3 items-center gap-x-8 gap-y-2 flex-wrap'):
-            ui.link(settings.brand_name, '/paasivu' if user else '/').classes(
+            home = ('/kasittely' if user.is_staff else '/paasivu') if user else '/'
+            ui.link(settings.brand_name, home).classes(
                 'text-2xl font-extrabold tracking-widest text-white no-underline mr-auto')
-            if user is not None:
+            if user is not None and user.is_staff:
+                _info(t('ROOLI'), t(STAFF_ROLE_LABELS[user.role]))
+            elif user is not None:
                 if profile.kind == 'organisation' and profile.organisation is not None:
                     profile_text = profile.organisation.name
                 else:
@@ -90,10 +101,13 @@ def _header(user: User | None, lang: str) -> None:
                     .props('outline color=white no-caps').mark('logout')
 
 
-def _navigation(active: str | None) -> None:
+def _navigation(active: str | None, user: User) -> None:
+    items = CITIZEN_NAVIGATION
+    if user.is_staff:
+        items = HANDLER_NAVIGATION + (ADMIN_NAVIGATION if user.role == UserRole.ADMIN else ())
     with ui.element('nav').classes('portal-nav w-full bg-white shadow-sm').props(f'aria-label="{t("Päävalikko")}"'):
         with ui.element('ul').classes('max-w-[1200px] mx-auto px-2 flex flex-wrap list-none m-0'):
-            for key, path, label in CITIZEN_NAVIGATION:
+            for key, path, label in items:
                 with ui.element('li'):
                     link = ui.link(t(label), path)
                     if key == active:
@@ -125,7 +139,7 @@ def frame(active: str | None = None, *, title: str | None = None, navigation: bo
     ui.link(t('Siirry sisältöön'), '#main').classes('skip-link')
     _header(user, lang)
     if navigation and user is not None:
-        _navigation(active)
+        _navigation(active, user)
     with ui.element('main').classes('portal-main').props('id=main tabindex=-1') as main:
         yield main
     _footer()
