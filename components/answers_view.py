@@ -17,6 +17,7 @@ from services.formatting import format_amount
 from services.forms import FieldDefinition, FieldKind, FormDefinition
 from services.organisations import organisation_options
 from services.requests import AttachmentInfo
+from services.validation import format_phone, format_reference
 
 EMPTY = '–'
 
@@ -43,6 +44,10 @@ def display_value(field: FieldDefinition, value: object, organisations: dict[int
         return t(labels[value]) if value in labels else str(value)
     if field.kind == FieldKind.ORGANISATION and isinstance(value, int):
         return (organisations or organisation_options()).get(value, EMPTY)
+    if field.kind == FieldKind.PHONE:
+        return format_phone(str(value))
+    if field.kind == FieldKind.REFERENCE:
+        return format_reference(str(value))
     if field.kind == FieldKind.IBAN:
         compact = str(value).replace(' ', '').upper()
         return ' '.join(compact[i:i + 4] for i in range(0, len(compact), 4))
