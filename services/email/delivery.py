@@ -137,10 +137,10 @@ class DeliveryWorker:
     async def _settle(self, email: OutboxEmail, failure: TemporaryFailure | PermanentFailure) -> None:
         reason = str(failure)
         if isinstance(failure, PermanentFailure):
-            log.warning('email %s to the outbox failed for good: %s', email.id, reason)
+            log.warning('outbox email %s failed for good: %s', email.id, reason)
             await asyncio.to_thread(outbox.mark_failed, email.id, self.worker_id, reason)
         elif email.attempts >= self.policy.max_attempts:
-            log.error('email %s gave up after %s attempts: %s', email.id, email.attempts, reason)
+            log.error('outbox email %s: gave up after %s attempts: %s', email.id, email.attempts, reason)
             await asyncio.to_thread(outbox.mark_failed, email.id, self.worker_id,
                                     f'{reason} (gave up after {email.attempts} attempts)')
         else:
@@ -170,7 +170,7 @@ class DeliveryWorker:
                         break
                     continue
                 if not await asyncio.to_thread(outbox.mark_sent, email.id, self.worker_id):
-                    log.warning('email %s was sent but its claim had lapsed', email.id)
+                    log.warning('outbox email %s was sent but its claim had lapsed', email.id)
         finally:
             if client.is_connected:
                 try:

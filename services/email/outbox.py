@@ -153,6 +153,7 @@ def retry_now(viewer: User, email_id: int) -> bool:
         email = db.exec(select(OutboxEmail).where(OutboxEmail.id == email_id)).first()
         if email is None:
             return False
+        previous = {'email_id': email_id, 'previous_status': email.status.value, 'previous_error': email.last_error}
         values: dict[str, object] = {'status': EmailStatus.PENDING, 'next_attempt_at': now}
         if email.status == EmailStatus.FAILED:
             values['attempts'] = 0
@@ -163,6 +164,5 @@ def retry_now(viewer: User, email_id: int) -> bool:
         if result.rowcount != 1:
             return False
         db.add(AuditEvent(actor_id=viewer.id, request_id=email.request_id, action='email_retry',
-                          details={'email_id': email_id, 'previous_status': email.status.value,
-                                   'previous_error': email.last_error}))
+                          details=previous))
         return True
