@@ -6,6 +6,7 @@ from nicegui import app, ui
 import pages
 from auth.access import AccessMiddleware
 from config import load_settings_or_exit
+from services.email.delivery import start_email_delivery, stop_email_delivery
 from services.startup import prepare_database_or_exit
 
 settings = load_settings_or_exit()
@@ -14,6 +15,8 @@ prepare_database_or_exit(settings)
 
 app.add_middleware(AccessMiddleware)
 pages.register_all()
+app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
+app.on_shutdown(stop_email_delivery)
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(
