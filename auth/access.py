@@ -15,7 +15,8 @@ from .session import SESSION_KEY, load_session
 
 # Paths anyone may open. Everything else needs a signed-in user; staff paths need the staff role.
 PUBLIC_PREFIXES = ('/_nicegui', '/static/', '/saml/', '/test-idp/', '/kirjaudu', '/health',
-                   '/saavutettavuusseloste', '/favicon')
+                   '/saavutettavuusseloste', '/favicon',
+                   '/api/')  # the integration API checks its own per-system keys (pages/integration_api.py)
 PUBLIC_PATHS = {'/'}
 STAFF_PREFIX = '/kasittely'
 REGISTRATION_PATH = '/rekisteroidy'

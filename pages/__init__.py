@@ -9,6 +9,7 @@ from . import (
     contact,
     front_page,
     health,
+    integration_api,
     landing,
     my_details,
     my_transactions,
@@ -17,8 +18,8 @@ from . import (
     sign_in,
 )
 
-PAGE_MODULES = (accessibility, attachments, contact, front_page, health, landing, my_details, my_transactions,
-                request_detail, service_catalogue, sign_in)
+PAGE_MODULES = (accessibility, attachments, contact, front_page, health, integration_api, landing, my_details,
+                my_transactions, request_detail, service_catalogue, sign_in)
 
 
 def register_all() -> None:

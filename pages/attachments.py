@@ -12,6 +12,7 @@ from nicegui import app
 
 from auth import session
 from locales import t
+from models import Attachment
 from models.db import session_scope
 from services.attachments import load_for_download
 
@@ -31,7 +32,11 @@ def download_attachment(attachment_id: str) -> Response:
         found = load_for_download(db, user, int(attachment_id))
     if found is None:
         return _not_found()
-    attachment, data = found
+    return file_response(*found)
+
+
+def file_response(attachment: Attachment, data: bytes) -> Response:
+    """The file as a download (also used by the integration API)."""
     # RFC 6266/5987: an ASCII fallback name plus the exact UTF-8 name ("tiliote_äö.pdf").
     ascii_name = attachment.filename.encode('ascii', 'replace').decode().replace('?', '_').replace('"', '_')
     disposition = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(attachment.filename)}'
