@@ -5,9 +5,16 @@ Routes are registered by a function rather than at import so that NiceGUI's test
 """
 from . import (
     accessibility,
+    admin_content,
+    admin_home,
+    admin_organisations,
+    admin_people,
     attachments,
     contact,
     front_page,
+    handler_dashboard,
+    handler_queue,
+    handler_request,
     health,
     integration_api,
     landing,
@@ -20,6 +27,10 @@ from . import (
 
 PAGE_MODULES = (accessibility, attachments, contact, front_page, health, integration_api, landing, my_details,
                 my_transactions, request_detail, service_catalogue, sign_in)
+
+# The centre's handler workbench (/kasittely).
+PAGE_MODULES += (handler_queue, handler_request, handler_dashboard, admin_home, admin_content, admin_organisations,
+                 admin_people)
 
 
 def register_all() -> None:

@@ -44,7 +44,7 @@ class OldRequest:
 
     @property
     def title(self) -> str:
-        return f'{self.number} : {service_title(self.service_code)}'
+        return f'{self.number} : {t(service_title(self.service_code))}'
 
     def waiting_days(self, now: datetime | None = None) -> int:
         return ((now or utcnow()) - self.sent_at).days

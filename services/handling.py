@@ -339,7 +339,7 @@ def _load_visible(db: Session, actor: User, number: int) -> ServiceRequest:
     return request
 
 
-def open_request(actor: User, number: int) -> RequestDetail:
+def open_request(actor: User, number: int, *, record_view: bool = True) -> RequestDetail:
     """Everything about one request for a handler.
 
     Opening shows the sender's personal details and answers, so it is logged (`request_viewed`). Identity numbers
@@ -392,7 +392,8 @@ def open_request(actor: User, number: int) -> RequestDetail:
         if request.citizen_replied:
             db.execute(update(ServiceRequest).where(col(ServiceRequest.id) == number)
                        .values(citizen_replied=False))
-        audit.record(db, actor, 'request_viewed', request_id=number)
+        if record_view:  # a page redrawn after the handler's own action is not a new look at the details
+            audit.record(db, actor, 'request_viewed', request_id=number)
     return detail
 
 

@@ -1,0 +1,146 @@
+"""Ylläpito › Asiointioikeudet (/kasittely/yllapito/asiointioikeudet) and › Käsittelijät
+(/kasittely/yllapito/kasittelijat): who may act for an organisation, and the centre's staff accounts."""
+from __future__ import annotations
+
+from nicegui import ui
+
+from components.error_summary import ErrorSummary
+from components.frame import frame
+from components.workbench import FieldSet, clear_errors, facts, heading, show_errors, staff_user
+from locales import t
+from models import User, UserRole
+from services import admin
+from services.formatting import format_datetime
+
+
+def representations_page() -> None:
+    with frame('yllapito', title=t('Asiointioikeudet')):
+        user = staff_user(admin=True)
+        if user is None:
+            return
+        ui.link(t('← Ylläpito'), '/kasittely/yllapito')
+        heading(t('Asiointioikeudet'))
+        organisations = {o.id: o.name for o in admin.list_organisations(user) if o.active}
+        with ui.card().classes('w-full max-w-4xl gap-3'):
+            heading(t('Myönnä asiointioikeus'), 2)
+            summary = ErrorSummary()
+            fields = FieldSet([('person', t('Henkilön käyttäjätunnus tai sähköpostiosoite'), 'text', None),
+                               ('organisation', t('Asiakasorganisaatio'), 'select', organisations)], mark='grant')
+            ui.button(t('Myönnä'), on_click=lambda: grant()).props('no-caps').mark('grant-save')
+        heading(t('Voimassa olevat asiointioikeudet'), 2, classes='mt-4')
+        listing = ui.column().classes('w-full gap-2')
+
+        def draw() -> None:
+            listing.clear()
+            with listing:
+                rows = admin.list_representations(user)
+                if not rows:
+                    ui.label(t('Ei asiointioikeuksia.'))
+                for row in rows:
+                    with ui.card().classes('w-full max-w-4xl gap-1').mark('representation'):
+                        heading(f'{row.person} – {row.organisation}', 3)
+                        facts([(t('Tunnus'), row.username), (t('Myöntäjä'), row.granted_by),
+                               (t('Myönnetty'), format_datetime(row.granted_at))])
+                        ui.button(t('Poista oikeus'), on_click=lambda r=row: revoke(r.id)) \
+                            .props(f'outline dense no-caps color=negative '
+                                   f'aria-label="{t("Poista oikeus")}: {row.person}, {row.organisation}"') \
+                            .classes('self-start')
+
+        def grant() -> None:
+            values = fields.values()
+            try:
+                admin.grant_representation(user, values['person'] or '', values['organisation'])
+            except admin.AdminInvalid as error:
+                show_errors(summary, fields.elements, error.errors)
+                return
+            clear_errors(summary, fields.elements)
+            fields.fill({})
+            ui.notify(t('Asiointioikeus myönnetty.'), type='positive')
+            draw()
+
+        def revoke(representation_id: int) -> None:
+            admin.revoke_representation(user, representation_id)
+            ui.notify(t('Asiointioikeus poistettu.'), type='positive')
+            draw()
+
+        draw()
+
+
+def _show_secret(box: ui.column, account: admin.NewStaffAccount) -> None:
+    """The TOTP secret is shown this once: as text to type and as the otpauth URI an authenticator app reads."""
+    box.clear()
+    with box, ui.card().classes('w-full max-w-4xl bg-green-50 border-l-8 border-green-800 gap-2') \
+            .props('role=status').mark('totp-secret'):
+        heading(t('Tunnuksen {username} vahvistusavain', username=account.username), 2)
+        ui.label(t('Anna avain käsittelijälle turvallista reittiä. Se näytetään vain nyt; sen jälkeen sen voi vain '
+                   'vaihtaa uuteen.'))
+        facts([(t('Avain (TOTP)'), account.totp_secret), (t('otpauth-osoite'), account.otpauth_uri)])
+
+
+def staff_page() -> None:
+    with frame('yllapito', title=t('Käsittelijät')):
+        user = staff_user(admin=True)
+        if user is None:
+            return
+        ui.link(t('← Ylläpito'), '/kasittely/yllapito')
+        heading(t('Käsittelijät'))
+        secret_box = ui.column().classes('w-full')
+        roles = {role.value: t(label) for role, label in admin.STAFF_ROLES.items()}
+        with ui.card().classes('w-full max-w-4xl gap-3'):
+            heading(t('Uusi käsittelijätunnus'), 2)
+            summary = ErrorSummary()
+            fields = FieldSet([('username', t('Käyttäjätunnus'), 'text', None),
+                               ('given_name', t('Etunimi'), 'text', None), ('surname', t('Sukunimi'), 'text', None),
+                               ('email', t('Sähköposti'), 'text', None), ('role', t('Rooli'), 'select', roles),
+                               ('password', t('Alkusalasana'), 'password', None)], mark='staff')
+            ui.button(t('Luo tunnus'), on_click=lambda: create()).props('no-caps').mark('staff-save')
+        heading(t('Tunnukset'), 2, classes='mt-4')
+        listing = ui.column().classes('w-full gap-2')
+
+        def draw() -> None:
+            listing.clear()
+            with listing:
+                for person in admin.list_staff(user):
+                    with ui.card().classes('w-full max-w-4xl gap-1').mark('staff-account'):
+                        heading(f'{person.full_name} ({person.username})', 3)
+                        facts([(t('Rooli'), t(admin.STAFF_ROLES[person.role])), (t('Sähköposti'), person.email),
+                               (t('Tila'), t('Käytössä') if person.active else t('Suljettu')),
+                               (t('Viimeksi kirjautunut'), format_datetime(person.last_login_at))])
+                        if person.id != user.id:
+                            with ui.row():
+                                label = t('Sulje tunnus') if person.active else t('Avaa tunnus')
+                                ui.button(label, on_click=lambda p=person: toggle(p)) \
+                                    .props(f'outline dense no-caps aria-label="{label}: {person.full_name}"')
+                                ui.button(t('Uusi vahvistusavain'), on_click=lambda p=person: reset(p)) \
+                                    .props(f'outline dense no-caps '
+                                           f'aria-label="{t("Uusi vahvistusavain")}: {person.full_name}"')
+
+        def create() -> None:
+            values = fields.values()
+            try:
+                account = admin.create_staff_account(
+                    user, username=values['username'] or '', given_name=values['given_name'] or '',
+                    surname=values['surname'] or '', email=values['email'] or '',
+                    role=UserRole(values['role']) if values['role'] else UserRole.CITIZEN,
+                    password=values['password'] or '')
+            except admin.AdminInvalid as error:
+                show_errors(summary, fields.elements, error.errors)
+                return
+            clear_errors(summary, fields.elements)
+            fields.fill({})
+            _show_secret(secret_box, account)
+            draw()
+
+        def toggle(person: User) -> None:
+            admin.set_staff_active(user, person.id, not person.active)
+            draw()
+
+        def reset(person: User) -> None:
+            _show_secret(secret_box, admin.reset_staff_totp(user, person.id))
+
+        draw()
+
+
+def register() -> None:
+    ui.page('/kasittely/yllapito/asiointioikeudet')(representations_page)
+    ui.page('/kasittely/yllapito/kasittelijat')(staff_page)

@@ -1,0 +1,169 @@
+"""JONO (/kasittely): the centre's queue of service requests with filters, search, sorting, counts and server-side
+paging. The filters are kept for the session so that coming back from a request shows the same list."""
+from __future__ import annotations
+
+from nicegui import app, ui
+
+from components.frame import frame
+from components.workbench import heading, staff_user
+from locales import t
+from models import User
+from services.formatting import format_datetime
+from services.handling import QUEUE_STATES, UNASSIGNED, QueueFilters, filter_options, list_queue, queue_counts
+
+FILTERS_KEY = 'handler_queue_filters'
+SORT_FIELDS = ('number', 'sent', 'modified', 'stage')
+ME = 'me'
+
+_TITLE_CELL = r'''
+<q-td :props="props">
+  <a :href="props.row.href" class="font-medium">{{ props.row.title }}</a>
+  <q-badge v-if="props.row.replied_label" color="red-9" class="ml-2 text-sm" :label="props.row.replied_label" />
+  <q-badge v-if="props.row.completion_label" color="orange-10" class="ml-2 text-sm"
+           :label="props.row.completion_label" />
+</q-td>
+'''
+
+
+class Queue:
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.options = filter_options(user)
+        saved = dict(app.storage.user.get(FILTERS_KEY) or {})
+        self.values: dict = {'state': 'open', 'region': None, 'organisation': None, 'service': None, 'stage': None,
+                             'handler': None, 'replied': False, 'search': ''} | saved
+        self.pagination = {'sortBy': 'sent', 'descending': False, 'page': 1, 'rowsPerPage': 20, 'rowsNumber': 0}
+        self._counts()
+        self._filters()
+        self.summary = ui.label().classes('mt-2 font-bold').props('aria-live=polite').mark('queue-total')
+        self.table = ui.table(columns=self._columns(), rows=[], row_key='number', pagination=self.pagination) \
+            .classes('w-full').props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
+                                     f'rows-per-page-label="{t("Rivejä sivulla:")}" '
+                                     ':rows-per-page-options="[10, 20, 50, 100]"').mark('queue-table')
+        self.table.add_slot('body-cell-title', _TITLE_CELL)
+        self.table.on('request', self._on_request)
+        self.refresh()
+
+    def _counts(self) -> None:
+        counts = queue_counts(self.user)
+        shortcuts = (
+            (t('Käsittelyssä'), counts.open, {'state': 'open'}),
+            (t('Ei käsittelijää'), counts.unassigned, {'state': 'open', 'handler': UNASSIGNED}),
+            (t('Minulle'), counts.mine, {'state': 'open', 'handler': ME}),
+            (t('Asiakas vastannut'), counts.replied, {'state': 'open', 'replied': True}),
+            (t('Täydennettävänä'), counts.completion, {'state': 'completion'}),
+        )
+        with ui.row().classes('gap-3 flex-wrap my-2').props(f'aria-label="{t("Pikasuodattimet")}" role=group'):
+            for label, count, preset in shortcuts:
+                ui.button(f'{label}: {count}', on_click=lambda p=preset: self._apply(p)) \
+                    .props('outline no-caps').mark('queue-count')
+
+    def _select(self, label: str, options: dict, key: str, width: str = 'w-56') -> ui.select:
+        return ui.select(options, label=label, value=self.values.get(key), clearable=key != 'state',
+                         on_change=lambda e, k=key: self._set(k, e.value)) \
+            .props('outlined dense options-dense').classes(width).mark(f'filter-{key}')
+
+    def _filters(self) -> None:
+        o = self.options
+        with ui.card().classes('w-full p-4 gap-3'):
+            heading(t('Suodata ja hae'), 2, classes='!text-lg')
+            with ui.row().classes('w-full gap-3 items-start flex-wrap'):
+                self.search = ui.input(t('Hae numerolla tai nimellä'), value=self.values['search'],
+                                       on_change=lambda e: self._set('search', e.value or '')) \
+                    .props('outlined dense clearable debounce=300 type=search').classes('w-72').mark('queue-search')
+                self.fields = {
+                    'state': self._select(t('Tila'), {k: t(v) for k, v in QUEUE_STATES.items()}, 'state', 'w-44'),
+                    'region': self._select(t('Alue'), o.regions, 'region'),
+                    'organisation': self._select(t('Asiakasorganisaatio'), o.organisations, 'organisation', 'w-64'),
+                    'service': self._select(t('Palvelu'), {k: t(v) for k, v in o.services.items()}, 'service',
+                                            'w-80'),
+                    'stage': self._select(t('Käsittelyvaihe'), {s: t(s) for s in o.stages}, 'stage'),
+                    'handler': self._select(t('Käsittelijä'), {ME: t('Minä'), UNASSIGNED: t('Ei käsittelijää'),
+                                                               **o.handlers}, 'handler'),
+                }
+            with ui.row().classes('items-center gap-4'):
+                self.replied = ui.checkbox(t('Vain ne, joihin asiakas on vastannut'), value=self.values['replied'],
+                                           on_change=lambda e: self._set('replied', bool(e.value))) \
+                    .mark('filter-replied')
+                ui.button(t('Tyhjennä suodattimet'), on_click=lambda: self._apply({})) \
+                    .props('flat no-caps').mark('clear-filters')
+
+    def _columns(self) -> list[dict]:
+        def column(name: str, label: str, sortable: bool = False) -> dict:
+            return {'name': name, 'label': label, 'field': name, 'align': 'left', 'sortable': sortable}
+
+        return [column('title', t('Palvelupyyntö'), True) | {'name': 'title'},
+                column('citizen', t('Asiakas')), column('organisation', t('Organisaatio')),
+                column('stage', t('Käsittelyvaihe'), True), column('handler', t('Käsittelijä')),
+                column('sent', t('Lähetetty'), True), column('modified', t('Muokattu viimeksi'), True)]
+
+    def _apply(self, preset: dict) -> None:
+        """A shortcut or 'clear': reset every filter, then apply the preset."""
+        self.values = {'state': 'open', 'region': None, 'organisation': None, 'service': None, 'stage': None,
+                       'handler': None, 'replied': False, 'search': ''} | preset
+        for key, element in self.fields.items():
+            element.set_value(self.values[key])
+        self.replied.set_value(self.values['replied'])
+        self.search.set_value(self.values['search'])
+        self._set('state', self.values['state'])
+
+    def _set(self, key: str, value: object) -> None:
+        self.values[key] = value
+        app.storage.user[FILTERS_KEY] = dict(self.values)
+        self.pagination['page'] = 1
+        self.refresh()
+
+    def _on_request(self, event) -> None:
+        requested = event.args.get('pagination', {})
+        sort_by = requested.get('sortBy')
+        if sort_by == 'title':
+            sort_by = 'number'
+        self.pagination.update(
+            sortBy=sort_by if sort_by in SORT_FIELDS else self.pagination['sortBy'],
+            descending=bool(requested.get('descending', False)),
+            page=max(int(requested.get('page', 1) or 1), 1),
+            rowsPerPage=min(max(int(requested.get('rowsPerPage', 20) or 20), 1), 100),
+        )
+        self.refresh()
+
+    def _query(self) -> QueueFilters:
+        v = self.values
+        handler = self.user.id if v['handler'] == ME else v['handler']
+        return QueueFilters(state=v['state'] if v['state'] in QUEUE_STATES else 'open', region_id=v['region'],
+                            organisation_id=v['organisation'], service_code=v['service'], stage=v['stage'],
+                            handler=handler, citizen_replied=bool(v['replied']), search=v['search'] or '')
+
+    def refresh(self) -> None:
+        result = list_queue(self.user, self._query(), sort_by=self.pagination['sortBy'],
+                            descending=self.pagination['descending'], page=self.pagination['page'],
+                            per_page=self.pagination['rowsPerPage'])
+        self.pagination['rowsNumber'] = result.total
+        self.summary.set_text(t('{count} palvelupyyntöä', count=result.total))
+        self.table.pagination = dict(self.pagination)
+        self.table.rows = [{
+            'number': row.number,
+            'title': row.title,
+            'href': f'/kasittely/pyynto/{row.number}',
+            'citizen': row.citizen,
+            'organisation': row.organisation,
+            'stage': t(row.stage),
+            'handler': row.handler or '–',
+            'sent': format_datetime(row.sent_at),
+            'modified': format_datetime(row.modified_at),
+            'replied_label': t('Asiakas vastannut') if row.citizen_replied else '',
+            'completion_label': t('Täydennettävänä') if row.completion_requested else '',
+        } for row in result.rows]
+        self.table.update()
+
+
+def queue_page() -> None:
+    with frame('jono', title=t('Jono')):
+        user = staff_user()
+        if user is None:
+            return
+        heading(t('Palvelupyyntöjen jono'))
+        Queue(user)
+
+
+def register() -> None:
+    ui.page('/kasittely')(queue_page)
