@@ -19,7 +19,9 @@ from . import (
     integration_api,
     landing,
     my_details,
+    my_emails,
     my_transactions,
+    outbox_admin,
     request_detail,
     service_catalogue,
     sign_in,
@@ -31,6 +33,7 @@ PAGE_MODULES = (accessibility, attachments, contact, front_page, health, integra
 # The centre's handler workbench (/kasittely).
 PAGE_MODULES += (handler_queue, handler_request, handler_dashboard, admin_home, admin_content, admin_organisations,
                  admin_people)
+PAGE_MODULES += (my_emails, outbox_admin)  # email: the outbox view and the development mailbox
 
 
 def register_all() -> None:

@@ -1,0 +1,144 @@
+"""SÄHKÖPOSTIT (/kasittely/sahkopostit): the outbox for the centre's staff — pending, being sent, sent and failed
+emails, each readable, with a retry button. Without an SMTP server this is also the development mailbox."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from components.email_view import STATUS_LABELS, email_bodies, email_facts, status_badge
+from components.frame import frame
+from components.workbench import heading, staff_user
+from config import get_settings
+from locales import t
+from models import EmailStatus, OutboxEmail, User
+from services.email import outbox
+from services.formatting import format_datetime
+
+PATH = '/kasittely/sahkopostit'
+RETRYABLE = (EmailStatus.FAILED, EmailStatus.PENDING)
+
+
+def delivery_notice() -> None:
+    settings = get_settings()
+    with ui.card().classes('w-full my-3 bg-blue-50').props('flat bordered'):
+        if settings.smtp_host:
+            ui.label(t('Sähköpostit lähetetään SMTP-palvelimen {host} kautta. Jos palvelin ei vastaa, lähetystä '
+                       'yritetään uudelleen yhä harvemmin; pysyvästi hylätty viesti merkitään epäonnistuneeksi.',
+                       host=settings.smtp_host))
+        else:
+            ui.label(t('Sähköpostin lähetys ei ole käytössä, koska SMTP-palvelinta ei ole määritetty. Sähköpostit '
+                       'jäävät odottamaan, ja voit lukea ne tästä kehityspostilaatikosta.')).mark('dev-mailbox')
+
+
+def retry(user: User, email_id: int, after: Callable[[], None]) -> None:
+    if outbox.retry_now(user, email_id):
+        ui.notify(t('Sähköposti {id} lähetetään uudelleen.', id=email_id), type='positive')
+    else:
+        ui.notify(t('Sähköpostia {id} ei voi enää lähettää uudelleen.', id=email_id), type='warning')
+    after()
+
+
+def _status_links(user: User, current: EmailStatus | None) -> None:
+    counts = outbox.count_by_status(user)
+    choices = [(None, t('Kaikki'), counts.total)] + [(status, t(STATUS_LABELS[status]), counts.by_status[status])
+                                                      for status in EmailStatus]
+    with ui.element('nav').props(f'aria-label="{t("Suodata tilan mukaan")}"'), \
+            ui.row().classes('gap-2 flex-wrap my-2'):
+        for status, label, count in choices:
+            link = ui.link(f'{label} ({count})', PATH + (f'?tila={status.value}' if status else '')) \
+                .classes('px-3 py-1 border rounded no-underline').mark('status-filter')
+            if status == current:
+                link.props('aria-current=page').classes('bg-[#00466e] text-white')
+
+
+def _cell(tag: str = 'td'):
+    return ui.element(tag).classes('p-2 align-top text-left border-b')
+
+
+def _outbox_table(user: User, status: EmailStatus | None) -> None:
+    @ui.refreshable
+    def table() -> None:
+        emails: list[OutboxEmail] = list(outbox.list_outbox(user, status))
+        if not emails:
+            ui.label(t('Ei sähköposteja.')).classes('my-4')
+            return
+        with ui.element('div').classes('w-full overflow-x-auto'), \
+                ui.element('table').classes('w-full bg-white border-collapse').mark('outbox-table'):
+            with ui.element('caption').classes('sr-only'):
+                ui.label(t('Sähköpostit, uusin ensin'))
+            with ui.element('thead'), ui.element('tr'):
+                for label in (t('Luotu'), t('Vastaanottaja'), t('Aihe'), t('Tila'), t('Yrityksiä'),
+                              t('Seuraava yritys / lähetetty'), t('Virhe'), t('Toiminnot')):
+                    with _cell('th').props('scope=col'):
+                        ui.label(label)
+            with ui.element('tbody'):
+                for email in emails:
+                    with ui.element('tr').mark(f'outbox-row-{email.id}'):
+                        with _cell():
+                            ui.label(format_datetime(email.created_at))
+                        with _cell().classes('break-all'):
+                            ui.label(email.recipient)
+                        with _cell():
+                            ui.link(email.subject, f'{PATH}/{email.id}')
+                        with _cell():
+                            status_badge(email.status)
+                        with _cell():
+                            ui.label(str(email.attempts))
+                        with _cell():
+                            ui.label(format_datetime(email.sent_at if email.status == EmailStatus.SENT
+                                                     else email.next_attempt_at
+                                                     if email.status == EmailStatus.PENDING else None))
+                        with _cell().classes('max-w-[18rem] break-words'):
+                            ui.label(email.last_error or '')
+                        with _cell():
+                            if email.status in RETRYABLE:
+                                ui.button(t('Yritä uudelleen'),
+                                          on_click=lambda email_id=email.id: retry(user, email_id, table.refresh)) \
+                                    .props(f'outline no-caps aria-label="{t("Yritä uudelleen")}: {email.subject}"') \
+                                    .mark(f'retry-{email.id}')
+
+    table()
+
+
+def outbox_page(tila: str = '') -> None:
+    with frame('sahkopostit', title=t('Sähköpostit')):
+        user = staff_user()
+        if user is None:
+            return
+        heading(t('Sähköpostit'))
+        delivery_notice()
+        status = EmailStatus(tila) if tila in {status.value for status in EmailStatus} else None
+        _status_links(user, status)
+        _outbox_table(user, status)
+
+
+def outbox_email_page(email_id: int) -> None:
+    with frame('sahkopostit', title=t('Sähköposti')):
+        user = staff_user()
+        if user is None:
+            return
+        ui.link(t('Takaisin sähköposteihin'), PATH)
+        email = outbox.get_email(user, email_id)
+        if email is None:
+            heading(t('Sähköpostia ei löytynyt'))
+            return
+        heading(email.subject, classes='break-words')
+
+        @ui.refreshable
+        def state() -> None:
+            current = outbox.get_email(user, email_id)
+            with ui.row().classes('items-center gap-3 my-2'):
+                status_badge(current.status)
+                if current.status in RETRYABLE:
+                    ui.button(t('Yritä uudelleen'), on_click=lambda: retry(user, email_id, state.refresh)) \
+                        .props('no-caps').mark('retry')
+            email_facts(current, staff=True)
+
+        state()
+        email_bodies(email)
+
+
+def register() -> None:
+    ui.page(PATH)(outbox_page)
+    ui.page(PATH + '/{email_id}')(outbox_email_page)

@@ -1,0 +1,95 @@
+"""The staff outbox view with its retry button, the email detail view, and a citizen's development mailbox."""
+from __future__ import annotations
+
+import pyotp
+from nicegui.testing import User
+from sqlmodel import select
+
+from models import EmailStatus, Message, MessageKind, OutboxEmail, ServiceRequest
+from models.db import session_scope
+from services import notifications
+from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD
+from tests.pages.conftest import sign_in_with_password
+
+QUESTION = 'Hei, liitättekö vielä kuvan tiliotteesta, josta liikasuoritus näkyy?'
+
+
+async def sign_in_as_handler(user: User) -> None:
+    await user.open('/kirjaudu/salasana?next=/kasittely/sahkopostit')
+    user.find(marker='username').type('kaisa.kasittelija')
+    user.find(marker='password').type(DEMO_PASSWORD)
+    user.find(marker='submit').click()
+    await user.should_see('Kirjautumisen vahvistus')
+    user.find(marker='totp').type(pyotp.TOTP(DEMO_HANDLER_TOTP_SECRET).now())
+    user.find(marker='submit').click()
+    await user.should_see('SÄHKÖPOSTIT')  # the handler navigation: signed in as staff
+
+
+def add_question_and_failed_email() -> tuple[int, int]:
+    """A question to Onni about request 978373 (pending) and an email the server refused (failed)."""
+    with session_scope() as db:
+        request = db.get(ServiceRequest, 978373)
+        message = Message(request_id=978373, kind=MessageKind.QUESTION, body=QUESTION)
+        db.add(message)
+        notifications.centre_message(db, request, message)
+        notifications.request_resolved(db, request, Message(request_id=978373, kind=MessageKind.RESOLUTION,
+                                                            body='Ratkaistu.'))
+        db.flush()
+        question, failed = db.exec(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        failed.status = EmailStatus.FAILED
+        failed.attempts = 1
+        failed.last_error = '550 5.1.1 <645516@generated.invalid>: Recipient address rejected: User unknown'
+        return question.id, failed.id
+
+
+async def test_outbox_lists_emails_and_retry_puts_a_failed_one_back(user: User) -> None:
+    _, failed_id = add_question_and_failed_email()
+    await sign_in_as_handler(user)
+    await user.open('/kasittely/sahkopostit')
+    await user.should_see('Sähköpostit')
+    await user.should_see(marker='dev-mailbox')
+    await user.should_see('Lisäkysymys palvelupyyntöön 978373')
+    await user.should_see('Palvelupyyntö 978373 on ratkaistu')
+    await user.should_see('Recipient address rejected')
+    await user.should_see('Epäonnistui (1)')
+
+    user.find(marker=f'retry-{failed_id}').click()
+    await user.should_see(f'Sähköposti {failed_id} lähetetään uudelleen.')
+    with session_scope() as db:
+        row = db.get(OutboxEmail, failed_id)
+    assert (row.status, row.attempts) == (EmailStatus.PENDING, 0)
+    await user.open('/kasittely/sahkopostit?tila=failed')
+    await user.should_see('Ei sähköposteja.')
+    await user.should_see('Odottaa (2)')
+
+
+async def test_email_detail_shows_the_text_and_html_versions(user: User) -> None:
+    question_id, _ = add_question_and_failed_email()
+    await sign_in_as_handler(user)
+    await user.open(f'/kasittely/sahkopostit/{question_id}')
+    await user.should_see('Lisäkysymys palvelupyyntöön 978373')
+    await user.should_see('645516@generated.invalid')
+    await user.should_see('Tekstiversio')
+    text = user.find(marker='email-text').elements.pop().text
+    assert QUESTION in text and '/oma-asiointi/978373' in text
+    frame = user.find(marker='email-html').elements.pop()
+    assert frame.props['sandbox'] == '' and QUESTION in frame.props['srcdoc']
+    user.find(marker='retry').click()  # a pending email can be sent at once
+    await user.should_see(f'Sähköposti {question_id} lähetetään uudelleen.')
+
+
+async def test_citizen_sees_own_emails_but_not_the_outbox(user: User) -> None:
+    add_question_and_failed_email()
+    with session_scope() as db:  # someone else's email must not show
+        from services.email.outbox import enqueue
+        from services.email.templates import EmailContent, EmailKind
+
+        enqueue(db, kind=EmailKind.REGISTRATION, recipient='joku.muu@example.org', language='fi',
+                content=EmailContent('Toisen viesti', 'x', '<p>x</p>'))
+    await sign_in_with_password(user, 'onni.korhonen', DEMO_PASSWORD)
+    await user.open('/omat-tiedot/sahkopostit')
+    await user.should_see('Sähköpostini')
+    await user.should_see('Lisäkysymys palvelupyyntöön 978373', marker='my-email')
+    await user.should_not_see('Toisen viesti')
+    await user.open('/kasittely/sahkopostit')
+    await user.should_not_see('Lisäkysymys palvelupyyntöön 978373')
