@@ -51,6 +51,9 @@ class Settings:
     attachment_types: tuple[str, ...]
     kiosk_mode: bool
     log_level: str
+    kiosk_idle_seconds: int = 180
+    draft_retention_days: int = 180
+    resolved_retention_days: int = 3650
 
     @property
     def secure_cookies(self) -> bool:
@@ -186,6 +189,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         attachment_types=attachment_types,
         kiosk_mode=_read_bool(env, 'KIOSK_MODE', False),
         log_level=log_level,
+        kiosk_idle_seconds=_read_int(env, 'KIOSK_IDLE_SECONDS', 180, 5, 3600),
+        draft_retention_days=_read_int(env, 'DRAFT_RETENTION_DAYS', 180, 8, 3650),
+        resolved_retention_days=_read_int(env, 'RESOLVED_RETENTION_DAYS', 3650, 30, 36500),
     )
 
 

@@ -41,6 +41,13 @@ ACTION_LABELS: dict[str, str] = {
     'citizen_replied': N_('Vastasi viestiin'),
     'draft_deleted': N_('Poisti luonnoksen'),
     'email_retry': N_('Lähetti sähköpostin uudelleen'),
+    # Reach everyone: personal data, retention and accessibility feedback (services.my_data, .retention, .feedback).
+    'data_exported': N_('Latasi omat tietonsa'),
+    'account_deletion_requested': N_('Pyysi käyttäjätilin poistamista'),
+    'draft_expiry_warned': N_('Varoitti luonnoksen poistumisesta'),
+    'draft_expired': N_('Poisti vanhentuneen luonnoksen'),
+    'personal_data_removed': N_('Poisti henkilötiedot säilytysajan päätyttyä'),
+    'feedback_handled': N_('Käsitteli saavutettavuuspalautteen'),
 }
 
 
