@@ -16,7 +16,11 @@ from services.email import outbox
 from services.formatting import format_datetime
 
 PATH = '/kasittely/sahkopostit'
-RETRYABLE = (EmailStatus.FAILED, EmailStatus.PENDING)
+
+
+def can_retry(email: OutboxEmail) -> bool:
+    """Failed, or waiting after a failed try: a fresh pending email needs no button."""
+    return email.status == EmailStatus.FAILED or (email.status == EmailStatus.PENDING and email.attempts > 0)
 
 
 def delivery_notice() -> None:
@@ -92,7 +96,7 @@ def _outbox_table(user: User, status: EmailStatus | None) -> None:
                         with _cell().classes('max-w-[18rem] break-words'):
                             ui.label(email.last_error or '')
                         with _cell():
-                            if email.status in RETRYABLE:
+                            if can_retry(email):
                                 ui.button(t('Yritä uudelleen'),
                                           on_click=lambda email_id=email.id: retry(user, email_id, table.refresh)) \
                                     .props(f'outline no-caps aria-label="{t("Yritä uudelleen")}: {email.subject}"') \
@@ -130,7 +134,7 @@ def outbox_email_page(email_id: int) -> None:
             current = outbox.get_email(user, email_id)
             with ui.row().classes('items-center gap-3 my-2'):
                 status_badge(current.status)
-                if current.status in RETRYABLE:
+                if can_retry(current):
                     ui.button(t('Yritä uudelleen'), on_click=lambda: retry(user, email_id, state.refresh)) \
                         .props('no-caps').mark('retry')
             email_facts(current, staff=True)

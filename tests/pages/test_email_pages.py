@@ -43,7 +43,7 @@ def add_question_and_failed_email() -> tuple[int, int]:
 
 
 async def test_outbox_lists_emails_and_retry_puts_a_failed_one_back(user: User) -> None:
-    _, failed_id = add_question_and_failed_email()
+    question_id, failed_id = add_question_and_failed_email()
     await sign_in_as_handler(user)
     await user.open('/kasittely/sahkopostit')
     await user.should_see('Sähköpostit')
@@ -52,6 +52,7 @@ async def test_outbox_lists_emails_and_retry_puts_a_failed_one_back(user: User) 
     await user.should_see('Palvelupyyntö 978373 on ratkaistu')
     await user.should_see('Recipient address rejected')
     await user.should_see('Epäonnistui (1)')
+    await user.should_not_see(marker=f'retry-{question_id}')  # a fresh pending email needs no retry
 
     user.find(marker=f'retry-{failed_id}').click()
     await user.should_see(f'Sähköposti {failed_id} lähetetään uudelleen.')
@@ -64,7 +65,7 @@ async def test_outbox_lists_emails_and_retry_puts_a_failed_one_back(user: User) 
 
 
 async def test_email_detail_shows_the_text_and_html_versions(user: User) -> None:
-    question_id, _ = add_question_and_failed_email()
+    question_id, failed_id = add_question_and_failed_email()
     await sign_in_as_handler(user)
     await user.open(f'/kasittely/sahkopostit/{question_id}')
     await user.should_see('Lisäkysymys palvelupyyntöön 978373')
@@ -74,8 +75,13 @@ async def test_email_detail_shows_the_text_and_html_versions(user: User) -> None
     assert QUESTION in text and '/oma-asiointi/978373' in text
     frame = user.find(marker='email-html').elements.pop()
     assert frame.props['sandbox'] == '' and QUESTION in frame.props['srcdoc']
-    user.find(marker='retry').click()  # a pending email can be sent at once
-    await user.should_see(f'Sähköposti {question_id} lähetetään uudelleen.')
+    await user.should_not_see(marker='retry')  # a fresh pending email needs no retry
+
+    await user.open(f'/kasittely/sahkopostit/{failed_id}')
+    await user.should_see('Recipient address rejected')
+    user.find(marker='retry').click()
+    await user.should_see(f'Sähköposti {failed_id} lähetetään uudelleen.')
+    await user.should_not_see(marker='retry')  # now waiting, not failed: nothing to retry
 
 
 async def test_citizen_sees_own_emails_but_not_the_outbox(user: User) -> None:
