@@ -62,7 +62,8 @@ def _cell(tag: str = 'td'):
 
 def _outbox_table(user: User, status: EmailStatus | None) -> None:
     @ui.refreshable
-    def table() -> None:
+    def table() -> None:  # the counts are inside so that a retry updates them too
+        _status_links(user, status)
         emails: list[OutboxEmail] = list(outbox.list_outbox(user, status))
         if not emails:
             ui.label(t('Ei sähköposteja.')).classes('my-4')
@@ -113,7 +114,6 @@ def outbox_page(tila: str = '') -> None:
         heading(t('Sähköpostit'))
         delivery_notice()
         status = EmailStatus(tila) if tila in {status.value for status in EmailStatus} else None
-        _status_links(user, status)
         _outbox_table(user, status)
 
 

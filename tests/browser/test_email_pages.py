@@ -67,6 +67,7 @@ def test_handler_reads_the_outbox_and_retries_a_failed_email(page: Page, emails:
     failed_row.get_by_role('button', name='Yritä uudelleen').click()
     expect(page.get_by_text(f'Sähköposti {emails["failed"]} lähetetään uudelleen.')).to_be_visible()
     expect(page.locator('tr', has_text='Palvelupyyntö 978373 on ratkaistu')).to_contain_text('Odottaa')
+    expect(page.get_by_role('link', name='Epäonnistui (0)')).to_be_visible()
     page.screenshot(path=str(SHOTS / 'outbox-after-retry.png'), full_page=True)
 
     page.get_by_role('link', name='Lisäkysymys palvelupyyntöön 978373').click()
