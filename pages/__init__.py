@@ -25,6 +25,7 @@ from . import (
     request_detail,
     service_catalogue,
     sign_in,
+    unavailable,
 )
 
 PAGE_MODULES = (accessibility, attachments, contact, front_page, health, integration_api, landing, my_details,
@@ -34,6 +35,8 @@ PAGE_MODULES = (accessibility, attachments, contact, front_page, health, integra
 PAGE_MODULES += (handler_queue, handler_request, handler_dashboard, admin_home, admin_content, admin_organisations,
                  admin_people)
 PAGE_MODULES += (my_emails, outbox_admin)  # email: the outbox view and the development mailbox
+
+PAGE_MODULES += (unavailable,)  # the 'temporarily unavailable' answers while the database is out of reach
 
 
 def register_all() -> None:
