@@ -94,6 +94,21 @@ def touch() -> None:
                 db.add(row)
 
 
+def seconds_left() -> float | None:
+    """Seconds until this browser's session ends for idleness (0 when it has ended), None when not signed in.
+
+    Only reads: asking must not count as activity."""
+    session_id = app.storage.user.get(SESSION_KEY)
+    if not session_id:
+        return None
+    with session_scope() as db:
+        row = db.get(UserSession, session_id)
+    if row is None or row.ended_at is not None:
+        return 0.0
+    idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
+    return max(0.0, (row.last_seen_at + idle_limit - utcnow()).total_seconds())
+
+
 def end_session() -> UserSession | None:
     """End this browser's session on the server and forget it here; returns the ended row (for SAML logout)."""
     session_id = app.storage.user.pop(SESSION_KEY, None)
@@ -128,6 +143,13 @@ class Profile:
 def current_profile() -> Profile:
     kind = app.storage.user.get(PROFILE_KEY, 'private')
     organisation_id = app.storage.user.get(ORGANISATION_KEY)
+    if kind == 'organisation':
+        # Checked on every use, so a right withdrawn during the session stops working at once.
+        from services.representation import represents
+
+        signed_in = current()
+        if signed_in is not None and not represents(signed_in.user.id or 0, organisation_id):
+            kind = 'private'
     with session_scope() as db:
         organisation = db.get(Organisation, organisation_id) if organisation_id else None
         region = db.get(Region, organisation.region_id) if organisation else None

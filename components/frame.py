@@ -12,6 +12,7 @@ from config import get_settings
 from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
 from models import User, UserRole
 
+from .idle_warning import idle_warning
 from .language import apply_page_language, language_for, remember_language
 
 BRAND_COLOUR = '#00466e'  # white text on it: contrast 10:1
@@ -141,5 +142,6 @@ def frame(active: str | None = None, *, title: str | None = None, navigation: bo
     if navigation and user is not None:
         _navigation(active, user)
     with ui.element('main').classes('portal-main').props('id=main tabindex=-1') as main:
+        idle_warning(user)  # the session-timeout warning and activity tracking (sign-in area)
         yield main
     _footer()

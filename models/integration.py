@@ -12,6 +12,10 @@ class SamlPendingRequest(SQLModel, table=True):
     request_id: str = Field(primary_key=True, max_length=100)
     relay_state: str = Field(unique=True, index=True, max_length=80)
     return_to: str = Field(default='/paasivu', max_length=300)
+    # The landing choice and language made before leaving for the IdP (its POST back carries no Lax cookie).
+    profile: str = Field(default='private', max_length=20, sa_column_kwargs={'server_default': 'private'})
+    organisation_id: int | None = None
+    language: str = Field(default='fi', max_length=2, sa_column_kwargs={'server_default': 'fi'})
     created_at: datetime = Field(default_factory=utcnow)
     used_at: datetime | None = None
 

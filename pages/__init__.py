@@ -22,9 +22,12 @@ from . import (
     my_emails,
     my_transactions,
     outbox_admin,
+    registration,
     request_detail,
+    saml,
     service_catalogue,
     sign_in,
+    test_idp,
     unavailable,
 )
 
@@ -36,6 +39,7 @@ PAGE_MODULES += (handler_queue, handler_request, handler_dashboard, admin_home, 
                  admin_people)
 PAGE_MODULES += (my_emails, outbox_admin)  # email: the outbox view and the development mailbox
 
+PAGE_MODULES += (registration, saml, test_idp)  # sign-in area: first-login registration, SAML SP, local test IdP
 PAGE_MODULES += (unavailable,)  # the 'temporarily unavailable' answers while the database is out of reach
 
 

@@ -1,12 +1,16 @@
 """Sign-in (/kirjaudu): Suomi.fi strong identification or a username and password; second factor; sign-out."""
+from urllib.parse import quote
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from auth import session
 from auth.password_login import LoginOutcome, authenticate, verify_second_factor
+from auth.sign_in_flow import finish_sign_in
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from config import get_settings
 from locales import N_, t
 
 PENDING_SECOND_FACTOR = 'pending_second_factor_user'
@@ -23,11 +27,26 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else 'unknown'
 
 
-def sign_in_page(next: str | None = None) -> None:
+def _finish(user_id: int, next_path: str) -> None:
+    profile = session.current_profile()
+    finish_sign_in(user_id, 'password', profile=profile.kind,
+                   organisation_id=profile.organisation.id if profile.organisation else None)
+    ui.navigate.to(next_path)
+
+
+def sign_in_page(next: str | None = None, aikakatkaisu: str | None = None) -> None:
+    if session.current_user() is not None:
+        ui.navigate.to(_safe_next(next))
+        return
     profile = session.current_profile()
     heading = t('Organisaation edustajana asiointi') if profile.kind == 'organisation' else \
         t('Yksityishenkilön asiointi')
     with frame(title=t('Kirjaudu')), ui.card().classes('w-full max-w-3xl p-6 gap-3'):
+        if aikakatkaisu:
+            ui.label(t('Istuntosi päättyi, koska et käyttänyt palvelua {minutes} minuuttiin. Kirjaudu uudelleen.',
+                       minutes=get_settings().session_idle_minutes)) \
+                .classes('w-full bg-amber-100 border-l-8 border-amber-700 p-3').props('role=status') \
+                .mark('timeout-notice')
         ui.label(heading).classes('text-2xl font-bold').props('role=heading aria-level=1')
         if profile.kind == 'organisation':
             ui.label(t('Organisaation edustajana voit hoitaa asiakasorganisaatiosi asioita, joihin sinulla on '
@@ -39,14 +58,14 @@ def sign_in_page(next: str | None = None) -> None:
         ui.label(t('Asiointitilin vahva tunnistautuminen tapahtuu mobiilivarmenteella, omilla pankkitunnuksilla '
                    'tai sähköisellä henkilökortilla. Tunnistautumista varten siirryt Suomi.fi-palveluun. '
                    'Tunnistauduttuasi pääset takaisin sähköiseen asiointiin Jatka palveluun -painikkeella.'))
-        target = f'/saml/login?next={_safe_next(next)}'
+        target = f'/saml/login?next={quote(_safe_next(next))}'
         ui.button(t('Kirjaudu Suomi.fi-tunnistuksella'), on_click=lambda: ui.navigate.to(target)) \
                 .props('no-caps size=lg').classes('self-start').mark('suomifi-login')
         ui.label(t('Vahvaa tunnistusta varten sinulla tulee olla suomalainen henkilötunnus. Jos et voi käyttää '
                    'vahvaa tunnistusta ja sinulle on luotu käyttäjätunnus ja salasana, kirjaudu alla olevasta '
                    'linkistä.'))
         ui.link(t('Kirjaudu käyttäjätunnuksella ja salasanalla'),
-                f'/kirjaudu/salasana?next={_safe_next(next)}').mark('password-login-link')
+                f'/kirjaudu/salasana?next={quote(_safe_next(next))}').mark('password-login-link')
 
 
 def password_page(request: Request, next: str | None = None) -> None:
@@ -55,20 +74,25 @@ def password_page(request: Request, next: str | None = None) -> None:
         ui.label(t('Kirjaudu käyttäjätunnuksella ja salasanalla')).classes('text-2xl font-bold') \
                 .props('role=heading aria-level=1')
         summary = ErrorSummary()
-        with ui.element('form').classes('w-full flex flex-col gap-3').on('submit.prevent', lambda: submit()):
+        # Enter in a field clicks the submit button (implicit submission); the form's own submit only must not reload.
+        with ui.element('form').classes('w-full flex flex-col gap-3').on('submit.prevent', lambda: None):
             username = ui.input(t('Käyttäjätunnus')).props('outlined autocomplete=username').classes('w-full') \
                     .mark('username')
             password = ui.input(t('Salasana'), password=True, password_toggle_button=True) \
                     .props('outlined autocomplete=current-password').classes('w-full').mark('password')
             ui.button(t('Kirjaudu'), on_click=lambda: submit()).props('no-caps type=submit').mark('submit')
 
-    def submit() -> None:
+    async def submit() -> None:
         missing = [(field, t('Anna {name}.', name=t(label).lower())) for field, label in
                    ((username, N_('Käyttäjätunnus')), (password, N_('Salasana'))) if not (field.value or '').strip()]
+        for field in (username, password):
+            field.error = next((message for f, message in missing if f is field), None)
+            field.update()
         if missing:
             summary.show(missing)
             return
-        result = authenticate(username.value, password.value, address)
+        # argon2 takes tens of milliseconds by design: off the event loop, or every other user waits.
+        result = await run.io_bound(authenticate, username.value, password.value, address)
         password.value = ''
         if result.outcome == LoginOutcome.LOCKED:
             summary.show([(None, t('Liian monta epäonnistunutta yritystä. Yritä uudelleen 15 minuutin kuluttua.'))])
@@ -76,11 +100,10 @@ def password_page(request: Request, next: str | None = None) -> None:
             summary.show([(None, t('Käyttäjätunnus tai salasana on väärin.'))])
         elif result.outcome == LoginOutcome.NEEDS_SECOND_FACTOR:
             app.storage.user[PENDING_SECOND_FACTOR] = result.user_id
-            ui.navigate.to(f'/kirjaudu/vahvistus?next={_safe_next(next)}')
+            ui.navigate.to(f'/kirjaudu/vahvistus?next={quote(_safe_next(next))}')
         else:
             assert result.user_id is not None
-            session.start_session(result.user_id, 'password')
-            ui.navigate.to(_safe_next(next))
+            _finish(result.user_id, _safe_next(next))
 
 
 def second_factor_page(request: Request, next: str | None = None) -> None:
@@ -99,11 +122,10 @@ def second_factor_page(request: Request, next: str | None = None) -> None:
         code.on('keydown.enter', lambda: submit())
         ui.button(t('Vahvista'), on_click=lambda: submit()).props('no-caps').mark('submit')
 
-    def submit() -> None:
-        if verify_second_factor(user_id, code.value or '', address):
+    async def submit() -> None:
+        if await run.io_bound(verify_second_factor, user_id, code.value or '', address):
             app.storage.user.pop(PENDING_SECOND_FACTOR, None)
-            session.start_session(user_id, 'password')
-            ui.navigate.to(_safe_next(next) if _safe_next(next) != '/paasivu' else '/kasittely')
+            _finish(user_id, _safe_next(next) if _safe_next(next) != '/paasivu' else '/kasittely')
         else:
             code.value = ''
             summary.show([(code, t('Vahvistuskoodi on väärin tai vanhentunut.'))])

@@ -1,0 +1,441 @@
+"""The portal as a Suomi.fi service provider (SAML 2.0, pysaml2).
+
+Signed AuthnRequest by HTTP-Redirect with the level of assurance and a language hint; signed and encrypted assertion
+by HTTP-POST; transient NameID; single logout both ways. pysaml2 leaves several checks to the application (see
+NOTES.md) and they are done here: one answer per request (the pending request is claimed before parsing), assertion
+ids remembered until they expire, None results treated as refusals, the level of assurance compared, the assertion
+required to have come encrypted, and redirect-bound logout signatures verified.
+
+State lives in the database, not in pysaml2's in-memory stores, so every instance and a restarted one can finish a
+login or a logout: the pending request under an opaque RelayState (the IdP's cross-site POST carries no SameSite=Lax
+cookie), and NameID / SessionIndex in the user's session row.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import secrets
+import threading
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, ExtensionElement
+from saml2.client import Saml2Client
+from saml2.config import SPConfig
+from saml2.metadata import create_metadata_string
+from saml2.response import StatusError
+from saml2.saml import NAMEID_FORMAT_TRANSIENT, name_id_from_string
+from saml2.samlp import STATUS_SUCCESS, Extensions
+from saml2.sigver import verify_redirect_signature
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from config import Settings, get_settings
+from models import SamlPendingRequest, SamlSeenAssertion, UserSession, utcnow
+from models.db import session_scope
+
+from .saml_keys import ensure_keypair
+
+log = logging.getLogger(__name__)
+# pysaml2 logs whole decrypted assertions (identity numbers included) at INFO and ERROR: keep them out of the logs.
+# The refusals are logged here, without personal data.
+logging.getLogger('saml2').setLevel(logging.CRITICAL)
+
+XMLSEC_BINARY = '/usr/bin/xmlsec1'
+ATTRIBUTE_MAP_DIR = Path(__file__).resolve().parent / 'saml_attribute_maps'
+# Suomi.fi's levels of assurance, with the eIDAS levels it may answer with, ranked.
+LOA_URIS = {'loa2': 'http://ftn.ficora.fi/2017/loa2', 'loa3': 'http://ftn.ficora.fi/2017/loa3'}
+LOA_RANK = {'http://ftn.ficora.fi/2017/loa2': 2, 'http://eidas.europa.eu/LoA/substantial': 2,
+            'http://ftn.ficora.fi/2017/loa3': 3, 'http://eidas.europa.eu/LoA/high': 3}
+VETUMA_NAMESPACE = 'urn:vetuma:SAML:2.0:extensions'  # Suomi.fi's language hint: <vetuma><LG>fi</LG></vetuma>
+PENDING_LIFETIME = timedelta(minutes=15)  # how long the user may take at the IdP
+CLOCK_SKEW_SECONDS = 60
+SERVICE_NAMES = {'fi': 'Asiakaspalveluportaali', 'sv': 'Kundtjänstportalen', 'en': 'Customer service portal'}
+SERVICE_DESCRIPTIONS = {'fi': 'Palvelukeskuksen asiakaspalveluportaali',
+                        'sv': 'Servicecentralens kundtjänstportal',
+                        'en': "The shared services centre's customer service portal"}
+
+
+class SamlRefused(Exception):
+    """An answer from the IdP that must not sign anyone in; `reason` is a short code for the log and the page."""
+
+    def __init__(self, reason: str, detail: str = '') -> None:
+        super().__init__(f'{reason}: {detail}' if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SamlIdentity:
+    """A person the IdP vouched for, and what the portal knew when the login began."""
+
+    national_id: str
+    given_name: str
+    surname: str
+    display_name: str
+    email: str
+    name_id: str  # the NameID element as XML, echoed back in a LogoutRequest
+    session_index: str | None
+    issuer: str
+    level_of_assurance: str
+    return_to: str
+    profile: str  # the landing choice, carried by the pending request
+    organisation_id: int | None
+    language: str
+
+
+def _saml_folder(settings: Settings) -> Path:
+    return settings.data_dir / 'saml'
+
+
+def sp_entity_id(settings: Settings) -> str:
+    return f'{settings.base_url}/saml/metadata'
+
+
+def _sp_settings(settings: Settings) -> dict:
+    """The SP configuration without the IdP metadata (enough for our own metadata)."""
+    base = settings.base_url
+    folder = _saml_folder(settings)
+    sign_key, sign_cert = ensure_keypair(folder, 'sp-signing', f'{urlsplit(base).hostname} SAML signing')
+    enc_key, enc_cert = ensure_keypair(folder, 'sp-encryption', f'{urlsplit(base).hostname} SAML encryption')
+    return {
+        'entityid': sp_entity_id(settings),
+        'xmlsec_binary': XMLSEC_BINARY,
+        'attribute_map_dir': str(ATTRIBUTE_MAP_DIR),
+        'key_file': str(sign_key),
+        'cert_file': str(sign_cert),
+        'encryption_keypairs': [{'key_file': str(enc_key), 'cert_file': str(enc_cert)}],
+        'accepted_time_diff': CLOCK_SKEW_SECONDS,
+        'allow_unknown_attributes': True,
+        'entity_attributes': [{'name': 'FinnishAuthMethod', 'format': 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri',
+                               'values': [LOA_URIS[settings.saml_level_of_assurance]]}],
+        'service': {'sp': {
+            'name': (SERVICE_NAMES['fi'], 'fi'),
+            'description': (SERVICE_DESCRIPTIONS['fi'], 'fi'),
+            'ui_info': {'display_name': [{'text': text, 'lang': lang} for lang, text in SERVICE_NAMES.items()],
+                        'description': [{'text': text, 'lang': lang} for lang, text in SERVICE_DESCRIPTIONS.items()]},
+            'endpoints': {
+                'assertion_consumer_service': [(f'{base}/saml/acs', BINDING_HTTP_POST)],
+                'single_logout_service': [(f'{base}/saml/slo', BINDING_HTTP_REDIRECT)],
+            },
+            'required_attributes': ['nationalIdentificationNumber', 'sn'],
+            'optional_attributes': ['givenName', 'FirstName', 'cn', 'displayName', 'mail'],
+            'authn_requests_signed': True,
+            'logout_requests_signed': True,
+            'logout_responses_signed': True,
+            'want_assertions_signed': True,
+            'want_response_signed': False,  # Suomi.fi signs the assertion; the response signature is optional
+            'allow_unsolicited': False,
+            'name_id_format': [NAMEID_FORMAT_TRANSIENT],
+            'name_id_policy_format': NAMEID_FORMAT_TRANSIENT,
+            'name_id_format_allow_create': False,
+            'requested_authn_context': {'authn_context_class_ref': [LOA_URIS[settings.saml_level_of_assurance]],
+                                        'comparison': 'exact'},
+            # Inside service.sp: at the top level these affect only the metadata (messages would be rsa-sha1).
+            'signing_algorithm': SIG_RSA_SHA256,
+            'digest_algorithm': DIGEST_SHA256,
+        }},
+        'signing_algorithm': SIG_RSA_SHA256,
+        'digest_algorithm': DIGEST_SHA256,
+    }
+
+
+def metadata_xml(settings: Settings | None = None) -> str:
+    """The SP metadata to register at Suomi.fi (and to give the local test IdP)."""
+    config = SPConfig().load(_sp_settings(settings or get_settings()))
+    return create_metadata_string(None, config=config).decode()
+
+
+def _idp_metadata_source(settings: Settings) -> dict:
+    if settings.sign_in_mode == 'test-idp':
+        from .test_idp import TestIdentityProvider
+
+        return {'inline': [TestIdentityProvider.for_settings(settings).metadata_xml()]}
+    assert settings.saml_idp_metadata is not None  # config.py requires it outside test-idp mode
+    return {'local': [str(settings.saml_idp_metadata)]}
+
+
+_clients: dict[tuple, Saml2Client] = {}
+_clients_lock = threading.Lock()
+
+
+def _client_key(settings: Settings) -> tuple:
+    metadata = settings.saml_idp_metadata
+    return (settings.base_url, str(settings.data_dir), settings.sign_in_mode, settings.saml_level_of_assurance,
+            str(metadata), metadata.stat().st_mtime if metadata and metadata.exists() else None)
+
+
+def client(settings: Settings | None = None) -> Saml2Client:
+    """The pysaml2 client for these settings (built once: loading metadata and keys takes a while)."""
+    settings = settings or get_settings()
+    key = _client_key(settings)
+    with _clients_lock:
+        if key not in _clients:
+            config = SPConfig().load({**_sp_settings(settings), 'metadata': _idp_metadata_source(settings)})
+            _clients[key] = Saml2Client(config)
+        return _clients[key]
+
+
+def idp_entity_id(settings: Settings | None = None) -> str:
+    idps = list(client(settings).metadata.identity_providers())
+    if len(idps) != 1:
+        raise RuntimeError(f'SAML_IDP_METADATA must describe exactly one identity provider (found {len(idps)})')
+    return idps[0]
+
+
+def _language_extension(language: str) -> Extensions:
+    lg = ExtensionElement('LG', namespace=VETUMA_NAMESPACE, text=language)
+    return Extensions(extension_elements=[ExtensionElement('vetuma', namespace=VETUMA_NAMESPACE, children=[lg])])
+
+
+def begin_login(return_to: str, language: str, profile: str = 'private', organisation_id: int | None = None) -> str:
+    """A signed AuthnRequest as the IdP URL to redirect to; the request waits in the database under its RelayState,
+    with the landing choice, for the IdP's answer."""
+    saml = client()
+    relay_state = secrets.token_urlsafe(32)  # opaque, 43 characters (Suomi.fi allows 80)
+    request_id, info = saml.prepare_for_authenticate(
+        entityid=idp_entity_id(), relay_state=relay_state, binding=BINDING_HTTP_REDIRECT,
+        extensions=_language_extension(language), sigalg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+    with session_scope() as db:
+        db.add(SamlPendingRequest(request_id=request_id, relay_state=relay_state, return_to=return_to,
+                                  profile=profile, organisation_id=organisation_id, language=language))
+    return dict(info['headers'])['Location']
+
+
+def _claim_pending(relay_state: str) -> SamlPendingRequest:
+    """Mark the pending request answered; a second answer (replay) or an unknown or stale RelayState is refused."""
+    if not relay_state or len(relay_state) > 80:
+        raise SamlRefused('unsolicited', 'no RelayState of ours')
+    now = utcnow()
+    with session_scope() as db:
+        pending = db.exec(select(SamlPendingRequest).where(SamlPendingRequest.relay_state == relay_state)).first()
+        if pending is None:
+            raise SamlRefused('unsolicited', 'unknown RelayState')
+        # A conditional update, so two simultaneous posts of one answer cannot both win.
+        claimed = db.exec(update(SamlPendingRequest)  # type: ignore[call-overload]
+                          .where(SamlPendingRequest.request_id == pending.request_id,
+                                 SamlPendingRequest.used_at.is_(None))  # type: ignore[union-attr]
+                          .values(used_at=now)).rowcount
+    if claimed != 1:
+        raise SamlRefused('replayed', 'request already answered')
+    created = pending.created_at if pending.created_at.tzinfo else pending.created_at.replace(tzinfo=now.tzinfo)
+    if now - created > PENDING_LIFETIME:
+        raise SamlRefused('expired', 'login took too long')
+    return pending
+
+
+def _was_encrypted(saml_response: str) -> bool:
+    """True when the assertion came only in encrypted form (Suomi.fi always encrypts)."""
+    try:
+        raw = base64.b64decode(saml_response)
+    except ValueError:
+        return False
+    return b'EncryptedAssertion' in raw and re.search(rb'<([\w-]+:)?Assertion[\s>]', raw) is None
+
+
+def _remember_assertion(assertion_id: str, expires_at: datetime) -> None:
+    try:
+        with session_scope() as db:
+            db.add(SamlSeenAssertion(assertion_id=assertion_id, expires_at=expires_at))
+    except IntegrityError:
+        raise SamlRefused('replayed', 'assertion already used') from None
+
+
+def forget_expired_assertions() -> int:
+    """Remove remembered assertion ids and pending requests that can no longer be replayed."""
+    now = utcnow()
+    with session_scope() as db:
+        seen = db.exec(select(SamlSeenAssertion).where(SamlSeenAssertion.expires_at < now)).all()
+        pending = db.exec(select(SamlPendingRequest).where(
+            SamlPendingRequest.created_at < now - 4 * PENDING_LIFETIME)).all()
+        for row in (*seen, *pending):
+            db.delete(row)
+    return len(seen) + len(pending)
+
+
+def _first(ava: dict, *names: str) -> str:
+    for name in names:
+        values = ava.get(name) or []
+        if values and str(values[0]).strip():
+            return str(values[0]).strip()
+    return ''
+
+
+def _refusal_reason(error: Exception) -> str:
+    name, message = type(error).__name__, str(error)
+    if isinstance(error, StatusError):  # the IdP says no: cancelled, failed, no such level
+        return 'status'
+    if name in ('SignatureError', 'CertificateError') or message.startswith(
+            "{'message': 'Signature verification failed") or 'signature' in message[:120].lower():
+        return 'signature'
+    if message.startswith('AudienceRestrictions conditions not satisfied'):
+        return 'audience'
+    return {'UnsolicitedResponse': 'unsolicited', 'ResponseLifetimeExceed': 'expired', 'ToEarly': 'expired',
+            'StatusError': 'status'}.get(name, 'invalid')
+
+
+def complete_login(saml_response: str, relay_state: str) -> SamlIdentity:
+    """Check an IdP's answer posted to the ACS; raises SamlRefused for anything not fully right.
+
+    Slow (xmlsec1 decrypts and verifies in subprocesses, ~100 ms): call it off the event loop.
+    """
+    settings = get_settings()
+    saml = client(settings)
+    pending = _claim_pending(relay_state)
+    try:
+        response = saml.parse_authn_request_response(saml_response, BINDING_HTTP_POST,
+                                                     outstanding={pending.request_id: pending.return_to})
+    except Exception as error:  # pysaml2 raises many unrelated classes, even bare Exception (wrong audience)
+        reason = _refusal_reason(error)
+        # Only the start of the message: pysaml2 puts the whole (decrypted) document, identity number and all, in it.
+        summary = f'{type(error).__name__}: {str(error)[:200]}'
+        log.warning('SAML response refused (%s): %s', reason, summary)
+        raise SamlRefused(reason, summary) from None
+    # pysaml2 returns a response without an assertion for a stale IssueInstant or a wrong Destination.
+    if response is None or response.assertion is None or response.name_id is None or not response.ava:
+        raise SamlRefused('invalid', 'no usable assertion (stale or for another destination)')
+    if response.in_response_to != pending.request_id:
+        raise SamlRefused('unsolicited', 'InResponseTo does not match')
+    if not _was_encrypted(saml_response):
+        raise SamlRefused('not-encrypted', 'assertion was not encrypted')
+    if response.issuer() != idp_entity_id(settings):
+        raise SamlRefused('invalid', f'unexpected issuer {response.issuer()}')
+    authn_info = response.authn_info()
+    level = authn_info[0][0] if authn_info else ''
+    if LOA_RANK.get(level, 0) < LOA_RANK[LOA_URIS[settings.saml_level_of_assurance]]:
+        raise SamlRefused('level-of-assurance', f'got {level or "none"}')
+
+    assertion = response.assertion
+    not_on_or_after = response.not_on_or_after  # seconds since the epoch, from the subject confirmation
+    expires_at = datetime.fromtimestamp(not_on_or_after, tz=utcnow().tzinfo) if not_on_or_after else \
+        utcnow() + timedelta(hours=1)
+    _remember_assertion(assertion.id, expires_at + timedelta(seconds=CLOCK_SKEW_SECONDS))
+
+    ava = response.ava
+    national_id = _first(ava, 'nationalIdentificationNumber')
+    if not national_id:
+        raise SamlRefused('attributes', 'no national identification number')
+    given_name = _first(ava, 'givenName', 'FirstName')
+    surname = _first(ava, 'sn')
+    session_index = None
+    if assertion.authn_statement and assertion.authn_statement[0].session_index:
+        session_index = assertion.authn_statement[0].session_index
+    return SamlIdentity(
+        national_id=national_id, given_name=given_name, surname=surname,
+        display_name=_first(ava, 'displayName', 'cn') or f'{given_name} {surname}'.strip(),
+        email=_first(ava, 'mail'), name_id=str(response.name_id), session_index=session_index,
+        issuer=response.issuer(), level_of_assurance=level, return_to=pending.return_to, profile=pending.profile,
+        organisation_id=pending.organisation_id, language=pending.language)
+
+
+def logout_redirect_url(ended: UserSession) -> str | None:
+    """A signed LogoutRequest to the IdP for a session that began with SAML, or None."""
+    if ended.auth_method != 'saml' or not ended.saml_name_id:
+        return None
+    settings = get_settings()
+    saml = client(settings)
+    issuer = ended.saml_issuer or idp_entity_id(settings)
+    destinations = saml.metadata.single_logout_service(issuer, BINDING_HTTP_REDIRECT, 'idpsso')
+    if not destinations:
+        return None
+    destination = destinations[0]['location']
+    relay_state = secrets.token_urlsafe(32)
+    request_id, request = saml.create_logout_request(
+        destination, issuer, name_id=name_id_from_string(ended.saml_name_id), reason='urn:oasis:names:tc:SAML:2.0:'
+        'logout:user', expire=None, sign=False,
+        session_indexes=[ended.saml_session_index] if ended.saml_session_index else None)
+    info = saml.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, relay_state, sign=True,
+                              sigalg=SIG_RSA_SHA256)
+    with session_scope() as db:
+        db.add(SamlPendingRequest(request_id=request_id, relay_state=relay_state, return_to='/?uloskirjautunut=1'))
+    return dict(info['headers'])['Location']
+
+
+def _verify_redirect(query: dict[str, str], issuer: str) -> None:
+    """Check the signature of a redirect-bound message (pysaml2 does not for logout messages)."""
+    if not query.get('Signature') or not query.get('SigAlg'):
+        raise SamlRefused('signature', 'unsigned logout message')
+    if query['SigAlg'] != SIG_RSA_SHA256:
+        raise SamlRefused('signature', f'signature algorithm {query["SigAlg"]} not accepted')
+    saml = client()
+    certs = saml.metadata.certs(issuer, 'idpsso', 'signing')
+    message = {key: query[key] for key in ('SAMLRequest', 'SAMLResponse', 'RelayState', 'SigAlg', 'Signature')
+               if key in query}
+    if not any(verify_redirect_signature(message, saml.sec.sec_backend, cert) for _name, cert in certs):
+        raise SamlRefused('signature', 'logout message signature does not verify')
+
+
+def _issuer_of_redirect_message(encoded: str) -> str:
+    """The Issuer of a deflated, base64-encoded redirect message (to know whose key must have signed it)."""
+    try:
+        xml = zlib.decompress(base64.b64decode(encoded), -15).decode()
+    except (ValueError, zlib.error, UnicodeDecodeError):
+        raise SamlRefused('invalid', 'logout message cannot be decoded') from None
+    match = re.search(r'<(?:[\w-]+:)?Issuer[^>]*>([^<]+)</', xml)
+    return match.group(1).strip() if match else ''
+
+
+@dataclass(frozen=True)
+class LogoutOutcome:
+    redirect_to: str
+    ended_user_ids: tuple[int, ...] = ()
+
+
+def handle_logout_message(query_string: str) -> LogoutOutcome:
+    """The SP's single-logout endpoint: the IdP's answer to our LogoutRequest, or its own LogoutRequest.
+
+    For an IdP-initiated logout the caller ends the sessions of `ended_user_ids` and redirects to the signed answer.
+    """
+    query = {key: values[0] for key, values in parse_qs(query_string, keep_blank_values=True).items()}
+    settings = get_settings()
+    saml = client(settings)
+    expected_issuer = idp_entity_id(settings)
+    if 'SAMLResponse' in query:
+        issuer = _issuer_of_redirect_message(query['SAMLResponse'])
+        if issuer != expected_issuer:
+            raise SamlRefused('invalid', f'logout response from {issuer}')
+        _verify_redirect(query, issuer)
+        try:
+            response = saml.parse_logout_request_response(query['SAMLResponse'], BINDING_HTTP_REDIRECT)
+        except Exception as error:
+            raise SamlRefused('invalid', f'{type(error).__name__}: {error}') from None
+        if response is None:
+            raise SamlRefused('invalid', 'logout response not valid')
+        pending = _claim_pending(query.get('RelayState', ''))
+        if response.response.in_response_to != pending.request_id:
+            raise SamlRefused('unsolicited', 'logout response to another request')
+        status = response.response.status.status_code.value
+        if status != STATUS_SUCCESS:
+            log.warning('IdP answered our logout with %s', status)  # our session has ended anyway
+        return LogoutOutcome(pending.return_to)
+    if 'SAMLRequest' in query:
+        issuer = _issuer_of_redirect_message(query['SAMLRequest'])
+        if issuer != expected_issuer:
+            raise SamlRefused('invalid', f'logout request from {issuer}')
+        _verify_redirect(query, issuer)
+        try:
+            request = saml.parse_logout_request(query['SAMLRequest'], BINDING_HTTP_REDIRECT)
+        except Exception as error:
+            raise SamlRefused('invalid', f'{type(error).__name__}: {error}') from None
+        if request is None:
+            raise SamlRefused('invalid', 'logout request not valid')
+        message = request.message
+        name_id = message.name_id.text if message.name_id is not None else ''
+        session_indexes = {index.text for index in message.session_index or []}
+        with session_scope() as db:
+            rows = db.exec(select(UserSession).where(UserSession.auth_method == 'saml',
+                                                     UserSession.ended_at.is_(None))).all()  # type: ignore[union-attr]
+            user_ids = tuple(sorted({row.user_id for row in rows if row.saml_name_id and
+                                     name_id_from_string(row.saml_name_id).text == name_id and
+                                     (not session_indexes or row.saml_session_index in session_indexes)}))
+        destinations = saml.metadata.single_logout_service(issuer, BINDING_HTTP_REDIRECT, 'idpsso')
+        answer = saml.create_logout_response(message, [BINDING_HTTP_REDIRECT], sign=False)
+        info = saml.apply_binding(BINDING_HTTP_REDIRECT, str(answer), destinations[0]['location'],
+                                  query.get('RelayState', ''), response=True, sign=True, sigalg=SIG_RSA_SHA256)
+        return LogoutOutcome(dict(info['headers'])['Location'], user_ids)
+    raise SamlRefused('invalid', 'neither SAMLRequest nor SAMLResponse')

@@ -1,0 +1,110 @@
+"""SAML routes of the service provider: metadata, login, the assertion consumer (ACS), single logout, and the
+page that says clearly why a sign-in was refused."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from nicegui import app, run, ui
+
+from auth import saml_sp, session
+from auth.saml_sp import SamlRefused
+from auth.sign_in_flow import SamlSessionInfo, finish_sign_in
+from components.frame import frame
+from locales import N_, normalise_language, t
+from services.registration import IdentifiedPerson, user_for_identification
+
+log = logging.getLogger(__name__)
+
+REFUSAL_REASONS = {
+    'status': N_('Tunnistautuminen keskeytettiin tai se ei onnistunut.'),
+    'expired': N_('Tunnistautuminen vanheni. Kirjaudu uudelleen.'),
+    'replayed': N_('Tämä tunnistautuminen on jo käytetty. Kirjaudu uudelleen.'),
+    'unsolicited': N_('Palvelu ei pyytänyt tätä tunnistautumista. Aloita kirjautuminen uudelleen tämän palvelun '
+                      'kirjautumissivulta.'),
+    'level-of-assurance': N_('Tunnistautumistapasi ei riitä tähän palveluun. Käytä pankkitunnuksia, '
+                             'mobiilivarmennetta tai varmennekorttia.'),
+    'attributes': N_('Tunnistuspalvelu ei välittänyt henkilötunnustasi, joten sinua ei voitu tunnistaa.'),
+    'logout': N_('Uloskirjautumista ei voitu vahvistaa tunnistuspalvelun kanssa. Olet kuitenkin kirjautunut ulos '
+                 'tästä palvelusta.'),
+}
+GENERIC_REFUSAL = N_('Tunnistuspalvelun vastausta ei voitu hyväksyä, joten kirjautuminen keskeytettiin '
+                     'turvallisuussyistä. Kirjaudu uudelleen.')
+
+
+def _safe_local_path(path: str | None, default: str = '/paasivu') -> str:
+    if path and path.startswith('/') and not path.startswith('//') and '\\' not in path:
+        return path
+    return default
+
+
+async def metadata() -> Response:
+    xml = await run.io_bound(saml_sp.metadata_xml)
+    return Response(xml, media_type='application/samlmetadata+xml')
+
+
+async def login(next: str | None = None) -> RedirectResponse:
+    """Leave for the IdP with a signed AuthnRequest; the landing choice travels with the pending request."""
+    from auth.session import LANGUAGE_KEY, ORGANISATION_KEY, PROFILE_KEY
+
+    storage = app.storage.user
+    url = await run.io_bound(saml_sp.begin_login, _safe_local_path(next), normalise_language(
+        storage.get(LANGUAGE_KEY)), storage.get(PROFILE_KEY, 'private'), storage.get(ORGANISATION_KEY))
+    return RedirectResponse(url, status_code=303)
+
+
+async def assertion_consumer(request: Request) -> RedirectResponse:
+    """The IdP's answer (HTTP-POST). Anything not fully right signs no one in and shows the refusal page."""
+    form = await request.form()
+    saml_response, relay_state = str(form.get('SAMLResponse') or ''), str(form.get('RelayState') or '')
+    if not saml_response:
+        return RedirectResponse('/kirjaudu/virhe?syy=invalid', status_code=303)
+    try:
+        identity = await run.io_bound(saml_sp.complete_login, saml_response, relay_state)
+    except SamlRefused as refused:
+        log.warning('Sign-in refused: %s', refused)
+        return RedirectResponse(f'/kirjaudu/virhe?syy={refused.reason}', status_code=303)
+    person = IdentifiedPerson(national_id=identity.national_id, given_name=identity.given_name,
+                              surname=identity.surname, display_name=identity.display_name, email=identity.email)
+    user_id = await run.io_bound(user_for_identification, person, identity.language)
+    from auth.session import LANGUAGE_KEY
+
+    # The cross-site POST arrives without the old cookie: keep the language chosen before leaving for the IdP.
+    app.storage.user.setdefault(LANGUAGE_KEY, identity.language)
+    finish_sign_in(user_id, 'saml', profile=identity.profile, organisation_id=identity.organisation_id,
+                   saml=SamlSessionInfo(identity.name_id, identity.session_index, identity.issuer))
+    return RedirectResponse(_safe_local_path(identity.return_to), status_code=303)
+
+
+def single_logout(request: Request) -> RedirectResponse:
+    """Our LogoutRequest answered, or the IdP's own LogoutRequest (the user signed out elsewhere)."""
+    try:
+        outcome = saml_sp.handle_logout_message(request.url.query)
+    except SamlRefused as refused:
+        log.warning('Single logout message refused: %s', refused)
+        return RedirectResponse('/kirjaudu/virhe?syy=logout', status_code=303)
+    for user_id in outcome.ended_user_ids:
+        session.end_sessions_of_user(user_id)
+    if outcome.ended_user_ids:
+        session.end_session()
+    return RedirectResponse(outcome.redirect_to, status_code=303)
+
+
+def refusal_page(syy: str = '') -> None:
+    with frame(title=t('Kirjautuminen epäonnistui')), ui.card().classes('w-full max-w-3xl p-6 gap-3') \
+            .mark('sign-in-refused'):
+        ui.label(t('Kirjautuminen epäonnistui')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+        ui.label(t(REFUSAL_REASONS.get(syy, GENERIC_REFUSAL))).props('role=alert').mark('refusal-reason')
+        ui.label(t('Et ole kirjautunut palveluun. Jos ongelma toistuu, ota yhteyttä asiakaspalveluun.'))
+        with ui.row().classes('gap-4'):
+            ui.link(t('Kirjaudu uudelleen'), '/kirjaudu').mark('try-again')
+            ui.link(t('Palaa etusivulle'), '/')
+
+
+def register() -> None:
+    app.add_api_route('/saml/metadata', metadata, methods=['GET'])
+    app.add_api_route('/saml/login', login, methods=['GET'])
+    app.add_api_route('/saml/acs', assertion_consumer, methods=['POST'])
+    app.add_api_route('/saml/slo', single_logout, methods=['GET'])
+    ui.page('/kirjaudu/virhe')(refusal_page)
