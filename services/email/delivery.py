@@ -221,3 +221,4 @@ async def stop_email_delivery() -> None:
     except TimeoutError:
         _task.cancel()
     _stop = _task = None
+    log.info('email delivery stopped')
