@@ -5,8 +5,10 @@ from nicegui import app, ui
 
 import pages
 from auth.access import AccessMiddleware
+from auth.kiosk import KioskMiddleware
 from config import load_settings_or_exit
 from services.email.delivery import start_email_delivery, stop_email_delivery
+from services.retention import start_retention_schedule
 from services.startup import prepare_database_or_exit
 
 settings = load_settings_or_exit()
@@ -14,9 +16,11 @@ logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s 
 prepare_database_or_exit(settings)
 
 app.add_middleware(AccessMiddleware)
+app.add_middleware(KioskMiddleware)  # no-store pages and Clear-Site-Data on sign-out when KIOSK_MODE is on
 pages.register_all()
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
 app.on_shutdown(stop_email_delivery)
+app.on_startup(start_retention_schedule)  # hourly: expired drafts and resolved requests' personal data
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(

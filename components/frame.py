@@ -13,6 +13,7 @@ from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
 from models import User, UserRole
 
 from .idle_warning import idle_warning
+from .kiosk import kiosk_controls
 from .language import apply_page_language, language_for, remember_language
 
 BRAND_COLOUR = '#00466e'  # white text on it: contrast 10:1
@@ -29,6 +30,7 @@ HANDLER_NAVIGATION = (
     ('jono', '/kasittely', N_('JONO')),
     ('kojelauta', '/kasittely/kojelauta', N_('KOJELAUTA')),
     ('sahkopostit', '/kasittely/sahkopostit', N_('SÄHKÖPOSTIT')),
+    ('palaute', '/kasittely/palaute', N_('PALAUTE')),
 )
 ADMIN_NAVIGATION = (('yllapito', '/kasittely/yllapito', N_('YLLÄPITO')),)
 STAFF_ROLE_LABELS = {UserRole.HANDLER: N_('Käsittelijä'), UserRole.ADMIN: N_('Pääkäyttäjä')}
@@ -100,6 +102,7 @@ def _header(user: User | None, lang: str) -> None:
                 _info(t('KÄYTTÄJÄ'), user.full_name)
                 ui.button(t('Kirjaudu ulos'), on_click=lambda: ui.navigate.to('/kirjaudu/ulos')) \
                     .props('outline color=white no-caps').mark('logout')
+            kiosk_controls(user)  # countdown and "Aloita alusta" when KIOSK_MODE is on (components/kiosk.py)
 
 
 def _navigation(active: str | None, user: User) -> None:

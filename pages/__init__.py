@@ -18,6 +18,7 @@ from . import (
     health,
     integration_api,
     landing,
+    my_data,
     my_details,
     my_emails,
     my_transactions,
@@ -27,6 +28,7 @@ from . import (
     saml,
     service_catalogue,
     sign_in,
+    staff_feedback,
     test_idp,
     unavailable,
 )
@@ -41,6 +43,7 @@ PAGE_MODULES += (my_emails, outbox_admin)  # email: the outbox view and the deve
 
 PAGE_MODULES += (registration, saml, test_idp)  # sign-in area: first-login registration, SAML SP, local test IdP
 PAGE_MODULES += (unavailable,)  # the 'temporarily unavailable' answers while the database is out of reach
+PAGE_MODULES += (my_data, staff_feedback)  # reach everyone: own-data download, feedback for staff
 
 
 def register_all() -> None:

@@ -10,6 +10,7 @@ from nicegui import ui
 from auth import session
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from components.my_data_section import my_data_section
 from locales import t
 from models import User
 from services.account import AccountDetails, change_password, load_account, update_account
@@ -142,6 +143,7 @@ def my_details_page() -> None:
             if account.has_password:
                 _password_form(user)
             _representations(account)
+            my_data_section(user)  # download my data, request account deletion (components/my_data_section.py)
 
 
 def register() -> None:
