@@ -95,7 +95,8 @@ class Queue:
         return [column('title', t('Palvelupyyntö'), True) | {'name': 'title'},
                 column('citizen', t('Asiakas')), column('organisation', t('Organisaatio')),
                 column('stage', t('Käsittelyvaihe'), True), column('handler', t('Käsittelijä')),
-                column('sent', t('Lähetetty'), True), column('modified', t('Muokattu viimeksi'), True)]
+                column('sent', t('Lähetetty'), True) | {'classes': 'whitespace-nowrap'},
+                column('modified', t('Muokattu viimeksi'), True) | {'classes': 'whitespace-nowrap'}]
 
     def _apply(self, preset: dict) -> None:
         """A shortcut or 'clear': reset every filter, then apply the preset."""
