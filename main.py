@@ -5,6 +5,7 @@ from nicegui import app, ui
 
 import pages
 from auth.access import AccessMiddleware
+from auth.upload_limit import UploadLimitMiddleware
 from auth.kiosk import KioskMiddleware
 from config import load_settings_or_exit
 from services.email.delivery import start_email_delivery, stop_email_delivery
@@ -16,6 +17,7 @@ logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s 
 prepare_database_or_exit(settings)
 
 app.add_middleware(AccessMiddleware)
+app.add_middleware(UploadLimitMiddleware)  # NiceGUI checks upload sizes only in the browser
 app.add_middleware(KioskMiddleware)  # no-store pages and Clear-Site-Data on sign-out when KIOSK_MODE is on
 pages.register_all()
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import ui
+from nicegui import app, ui
 
 from auth import session
 from config import get_settings
@@ -16,6 +16,7 @@ from .idle_warning import idle_warning
 from .kiosk import kiosk_controls
 from .language import apply_page_language, language_for, remember_language
 
+NOTICE_KEY = 'notice'  # app.storage.user key of a one-time notice for the next page
 BRAND_COLOUR = '#00466e'  # white text on it: contrast 10:1
 
 CITIZEN_NAVIGATION = (
@@ -126,6 +127,16 @@ def _footer() -> None:
             ui.link(t('Saavutettavuusseloste'), '/saavutettavuusseloste')
 
 
+
+def _one_time_notice() -> None:
+    """A notice left by the previous page (e.g. 'Luonnos 5474 on tallennettu.'), shown once at the top."""
+    notice = app.storage.user.pop(NOTICE_KEY, None)
+    if notice:
+        with ui.card().classes('w-full bg-green-50 border-l-8 border-green-800 mb-4').props('role=status') \
+                .mark('notice'):
+            ui.label(str(notice)).classes('font-medium')
+
+
 @contextmanager
 def frame(active: str | None = None, *, title: str | None = None, navigation: bool = True) -> Iterator[ui.element]:
     """Draw the header, navigation and footer around the page content (the body of the `with` block).
@@ -145,6 +156,7 @@ def frame(active: str | None = None, *, title: str | None = None, navigation: bo
     if navigation and user is not None:
         _navigation(active, user)
     with ui.element('main').classes('portal-main').props('id=main tabindex=-1') as main:
+        _one_time_notice()
         idle_warning(user)  # the session-timeout warning and activity tracking (sign-in area)
         yield main
     _footer()

@@ -27,6 +27,7 @@ from . import (
     request_detail,
     saml,
     service_catalogue,
+    service_form,
     sign_in,
     staff_feedback,
     test_idp,
@@ -34,7 +35,7 @@ from . import (
 )
 
 PAGE_MODULES = (accessibility, attachments, contact, front_page, health, integration_api, landing, my_details,
-                my_transactions, request_detail, service_catalogue, sign_in)
+                my_transactions, request_detail, service_catalogue, service_form, sign_in)
 
 # The centre's handler workbench (/kasittely).
 PAGE_MODULES += (handler_queue, handler_request, handler_dashboard, admin_home, admin_content, admin_organisations,

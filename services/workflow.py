@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -299,6 +299,36 @@ def send_request(user_id: int, number: int, *, context: Context | None = None) -
         db.refresh(request)
         _notify_sent(db, request)
         return SendResult(number, sent_now=True)
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    """A request of the user's that has been sent, for the confirmation page and the PDF receipt."""
+
+    number: int
+    form: FormDefinition
+    answers: dict
+    status: RequestStatus
+    stage: str
+    sent_at: datetime | None
+    email: str
+    attachment_names: dict[str, list[str]]
+
+
+def sent_request(user_id: int, number: int) -> SentRequest:
+    """The user's own sent (or resolved) request; drafts and other people's requests are not available."""
+    with session_scope() as db:
+        request = db.get(ServiceRequest, number)
+        form = get_form(request.service_code) if request is not None else None
+        if request is None or form is None or request.owner_id != user_id or request.status == RequestStatus.DRAFT:
+            raise RequestNotAvailable(number)
+        names: dict[str, list[str]] = {}
+        for attachment in attachment_store.list_attachments(db, number):
+            if attachment.message_id is None:
+                names.setdefault(attachment.field_name, []).append(attachment.filename)
+        return SentRequest(number=number, form=form, answers=dict(request.answers), status=request.status,
+                           stage=request.stage, sent_at=request.sent_at,
+                           email=str(request.answers.get('email') or ''), attachment_names=names)
 
 
 def _notify_sent(db: Session, request: ServiceRequest) -> None:

@@ -1,0 +1,498 @@
+"""One wizard for every service form: a stepper over the definition's steps, then a preview (Esikatselu) and Lähetä.
+
+The definition (`services.forms`) says which fields there are; this component only draws them, reads them back and
+shows the messages `services.workflow` gives. Answers are saved on every step change, on "Tallenna luonnos ja
+keskeytä", every few seconds after a change and when the connection drops, so nothing typed is lost.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+from nicegui import app, ui
+from nicegui.events import UploadEventArguments
+
+from config import get_settings
+from locales import t
+from models import Attachment
+from services import workflow
+from services.answers import display_value
+from services.attachments import AttachmentRefused
+from services.forms import FieldDefinition, FieldKind, FormDefinition
+from services.validation import check_iban, iban_details
+from services.workflow import EditableRequest, RequestIncomplete, RequestNotAvailable
+
+from .error_summary import ErrorSummary
+from .frame import NOTICE_KEY
+
+AUTOSAVE_SECONDS = 5.0
+PREVIEW = 'preview'
+
+
+@dataclass
+class FocusTarget:
+    """What the error summary links to: the field's element, focused by moving to its first focusable part.
+
+    Inputs could be focused by their Quasar `focus` method, but radios, checkboxes and uploaders have none; focusing
+    the first focusable element inside the field's root works for all of them.
+    """
+
+    html_id: str
+
+    def run_method(self, _name: str) -> None:
+        ui.run_javascript(
+            f'const root = document.getElementById({json.dumps(self.html_id)});'
+            'const target = root && (root.matches("input,textarea") ? root : root.querySelector('
+            '"input:not([type=hidden]):not([tabindex=\'-1\']),textarea,[tabindex=\'0\'],button"));'
+            'if (target) { target.focus(); target.scrollIntoView({block: "center"}); }')
+
+
+# Quasar's own header has an unlabelled file input nested in a button (two axe violations) and shows
+# "0.0B / 0.00%". A native, labelled file input that hands its files to the uploader is keyboard-usable as it is.
+_UPLOAD_HEADER = '''
+<div class="flex flex-wrap items-center gap-3 p-3">
+  <label for="INPUT_ID" class="font-medium">ADD_LABEL</label>
+  <input id="INPUT_ID" type="file" multiple accept="ACCEPT" class="max-w-full"
+         @change="event => { props.addFiles(event.target.files); event.target.value = '' }" />
+  <q-spinner v-if="props.isUploading" size="1.5em" />
+</div>
+'''
+
+
+def _label(field: FieldDefinition) -> str:
+    return f'{t(field.label)} *' if field.required else t(field.label)
+
+
+class FormWizard:
+    """Draws `form` with `answers` at `step` (len(steps) = the preview) for the signed-in user `user_id`.
+
+    `number` is None for a new form: the draft is created at the first save.
+    """
+
+    def __init__(self, form: FormDefinition, user_id: int, *, answers: dict, step: int, number: int | None,
+                 attachments: dict[str, list[Attachment]], completion_requested: bool = False,
+                 organisation_id: int | None = None, representing_organisation_id: int | None = None,
+                 organisation_names: tuple[str, ...] = ()) -> None:
+        self.form = form
+        self.user_id = user_id
+        self.number = number
+        self.answers = dict(answers)
+        self.attachments = attachments
+        self.organisation_id = organisation_id
+        self.representing_organisation_id = representing_organisation_id
+        self.organisation_names = organisation_names
+        self.widgets: dict[str, ui.element] = {}
+        self.cells: dict[str, ui.element] = {}
+        self.error_labels: dict[str, ui.label] = {}
+        self.bank_labels: dict[str, ui.label] = {}
+        self.attachment_lists: dict[str, ui.column] = {}
+        self.dirty = False
+        self.sending = False
+
+        ui.label(t(form.title)).classes('text-3xl font-bold').props('role=heading aria-level=1')
+        if completion_requested:
+            with ui.card().classes('w-full bg-orange-50 border-l-8 border-orange-700').props('role=status'):
+                ui.label(t('Käsittelijä on pyytänyt täydentämään palvelupyyntöä. Korjaa tai täydennä tiedot ja '
+                           'lähetä palvelupyyntö uudelleen.'))
+        if form.instructions:
+            with ui.element('ul').classes('list-disc pl-6 my-2'):
+                for line in form.instructions:
+                    with ui.element('li').classes('my-1'):
+                        ui.label(t(line))
+        self.summary = ErrorSummary()
+        # grey-8 keeps the titles of the steps not yet reached readable (Quasar's default grey fails contrast).
+        self.stepper = ui.stepper(value=self._step_name(step)) \
+            .props('flat header-class=flex-wrap inactive-color=grey-8') \
+            .classes('w-full').mark('form-stepper')
+        with self.stepper:
+            for index, step_definition in enumerate(form.steps):
+                with ui.step(self._step_name(index), title=t(step_definition.title)).props(f'prefix={index + 1}'):
+                    self._draw_step(index)
+            with ui.step(PREVIEW, title=t('Esikatselu')).props(f'prefix={len(form.steps) + 1}'):
+                self.preview = ui.column().classes('w-full gap-4')
+                self._draw_navigation(len(form.steps))
+        self._update_conditions()
+        if step >= len(form.steps):
+            self._draw_preview()
+        ui.timer(AUTOSAVE_SECONDS, self._autosave)
+        ui.context.client.on_disconnect(self._autosave)
+
+    # --- drawing -----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _step_name(index: int) -> str:
+        return f'step-{index}'
+
+    def _current_index(self) -> int:
+        value = self.stepper.value
+        return len(self.form.steps) if value == PREVIEW else int(str(value).removeprefix('step-'))
+
+    def _draw_step(self, index: int) -> None:
+        step_definition = self.form.steps[index]
+        ui.label(t(step_definition.title)).classes('text-2xl font-bold mb-2').props('role=heading aria-level=2')
+        if step_definition.intro:
+            ui.label(t(step_definition.intro)).classes('mb-2')
+        with ui.element('div').classes('grid grid-cols-1 md:grid-cols-2 gap-x-6 gap-y-3 w-full'):
+            for field in step_definition.fields:
+                cell = ui.column().classes('w-full gap-1' + (' md:col-span-2' if field.wide or field.kind in (
+                    FieldKind.TEXTAREA, FieldKind.ATTACHMENTS, FieldKind.CHOICE, FieldKind.CHECKBOX) else ''))
+                self.cells[field.name] = cell
+                with cell:
+                    self._draw_field(field)
+        self._draw_navigation(index)
+
+    def _draw_field(self, field: FieldDefinition) -> None:
+        value = self.answers.get(field.name)
+        kind = field.kind
+        widget: ui.element
+        if kind == FieldKind.CHOICE:
+            # A fieldset and legend name the group of radios for screen readers.
+            with ui.element('fieldset').classes('w-full border-0 p-0 m-0') as widget:
+                with ui.element('legend').classes('font-bold'):
+                    ui.label(_label(field))
+                radio = ui.radio({option: t(text) for option, text in field.options}, value=value or None,
+                                 on_change=self._changed).mark(f'field-{field.name}')
+            self.widgets[field.name] = radio
+            self._error_label(field, widget)
+            return
+        if kind == FieldKind.CHECKBOX:
+            widget = ui.checkbox(_label(field), value=bool(value), on_change=self._changed) \
+                .mark(f'field-{field.name}')
+            self.widgets[field.name] = widget
+            self._error_label(field, widget)
+            return
+        if kind == FieldKind.ATTACHMENTS:
+            self._draw_attachments(field)
+            return
+        if kind == FieldKind.ORGANISATION:
+            names = list(self.organisation_names)
+            if value and value not in names:
+                names.append(str(value))  # keep what was saved even if the organisation left the list
+            widget = ui.select(names, label=_label(field), value=value or None, with_input=True, clearable=True,
+                               on_change=self._changed).props('outlined input-debounce=0 behavior=menu') \
+                .classes('w-full').mark(f'field-{field.name}')
+        elif kind == FieldKind.TEXTAREA:
+            ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
+            widget = ui.textarea(value=value or '', on_change=self._changed).props(
+                f'outlined autogrow maxlength={field.max_length}').classes('w-full').mark(f'field-{field.name}')
+            widget.props['aria-label'] = _label(field)
+        else:
+            widget = ui.input(_label(field), value=value or '', on_change=self._changed) \
+                .props(f'outlined maxlength={field.max_length}').classes('w-full').mark(f'field-{field.name}')
+            self._input_extras(field, widget)
+        if field.help:
+            widget.props['hint'] = t(field.help)
+        if field.required:
+            widget.props['aria-required'] = 'true'
+        widget.props['bottom-slots'] = True
+        self.widgets[field.name] = widget
+
+    def _input_extras(self, field: FieldDefinition, widget: ui.input) -> None:
+        kind = field.kind
+        props = {FieldKind.EMAIL: 'type=email autocomplete=email', FieldKind.PHONE: 'type=tel autocomplete=tel',
+                 FieldKind.AMOUNT: 'inputmode=decimal suffix=€', FieldKind.YEAR: 'inputmode=numeric',
+                 FieldKind.REFERENCE: 'inputmode=numeric', FieldKind.DATE: 'inputmode=numeric'}.get(kind)
+        if props:
+            widget.props(props)
+        autocomplete = {'first_name': 'given-name', 'last_name': 'family-name'}.get(field.name)
+        if autocomplete:
+            widget.props(f'autocomplete={autocomplete}')
+        if kind == FieldKind.DATE:
+            widget.props['hint'] = t('muodossa p.k.vvvv, esim. 27.1.2023')
+            with widget.add_slot('append'):
+                with ui.button(icon='event').props('flat round dense') as picker_button:
+                    picker_button.props['aria-label'] = t('Valitse päivämäärä')
+                    with ui.menu() as menu:
+                        ui.date(mask='D.M.YYYY', on_change=lambda _e, m=menu: m.close()).bind_value(widget)
+        if kind == FieldKind.IBAN:
+            # Grouped by four on leaving the field, not on every keystroke (that garbles fast typing).
+            widget.on('blur', lambda _e, f=field, w=widget: self._iban_blurred(f, w))
+            with ui.row().classes('items-center gap-2 min-h-[1.5rem]'):
+                self.bank_labels[field.name] = ui.label('').classes('text-green-900 font-medium') \
+                    .props('aria-live=polite').mark(f'bank-{field.name}')
+            self._show_bank(field, str(widget.value or ''))
+
+    def _iban_blurred(self, field: FieldDefinition, widget: ui.input) -> None:
+        raw = str(widget.value or '')
+        if not raw.strip():
+            self._show_bank(field, '')
+            return
+        checked = check_iban(raw)
+        if checked.ok:
+            widget.value = iban_details(raw).formatted  # type: ignore[union-attr]
+            widget.error = None
+        else:
+            widget.error = checked.error
+        self._show_bank(field, raw)
+
+    def _show_bank(self, field: FieldDefinition, raw: str) -> None:
+        label = self.bank_labels.get(field.name)
+        if label is None:
+            return
+        details = iban_details(raw) if raw.strip() else None
+        if details is None:
+            label.set_text('')
+        else:
+            label.set_text(t('{formatted} · {bank} · BIC {bic}', formatted=details.formatted,
+                             bank=details.bank_name or t('pankki ei tiedossa'), bic=details.bic or '–'))
+
+    def _error_label(self, field: FieldDefinition, widget: ui.element) -> None:
+        label = ui.label('').classes('text-red-800 font-medium').props('role=alert').mark(f'error-{field.name}')
+        label.set_visibility(False)
+        self.error_labels[field.name] = label
+        self.cells.setdefault(field.name, widget)
+
+    def _draw_attachments(self, field: FieldDefinition) -> None:
+        settings = get_settings()
+        ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
+        ui.label(t('Sallitut tiedostotyypit: {types}. Yksi tiedosto enintään {file} Mt, kaikki yhteensä enintään '
+                   '{total} Mt.', types=', '.join(settings.attachment_types), file=settings.attachment_max_file_mb,
+                   total=settings.attachment_max_request_mb)).classes('text-sm text-gray-800')
+        self.attachment_lists[field.name] = ui.column().classes('w-full gap-1')
+        self._refresh_attachments(field.name)
+        upload = ui.upload(multiple=True, auto_upload=True, max_file_size=settings.attachment_max_file_mb * 1024 * 1024,
+                           label=_label(field),
+                           on_upload=lambda e, f=field: self._uploaded(f, e),
+                           on_rejected=lambda _e, f=field: self._show_field_error(
+                               f.name, t('Tiedosto on liian suuri. Suurin sallittu koko on {size} Mt.',
+                                         size=settings.attachment_max_file_mb))) \
+            .props('flat bordered color=grey-2 text-color=black') \
+            .classes('w-full max-w-xl').mark(f'field-{field.name}')
+        accept = ','.join('.' + kind for kind in settings.attachment_types)
+        upload.add_slot('header', _UPLOAD_HEADER.replace('INPUT_ID', f'upload-{field.name}')
+                        .replace('ADD_LABEL', html.escape(t('Lisää liitetiedosto'))).replace('ACCEPT', accept))
+        self.widgets[field.name] = upload
+        self._error_label(field, upload)
+
+    def _refresh_attachments(self, field_name: str) -> None:
+        container = self.attachment_lists[field_name]
+        container.clear()
+        files = self.attachments.get(field_name, [])
+        with container:
+            if not files:
+                ui.label(t('Ei liitettyjä tiedostoja.')).classes('text-gray-800')
+            with ui.element('ul').classes('list-none p-0 m-0 w-full'):
+                for attachment in files:
+                    with ui.element('li').classes('flex items-center gap-3 py-1'):
+                        ui.icon('attach_file').props('aria-hidden=true')
+                        ui.link(attachment.filename, f'/liitteet/{attachment.id}', new_tab=True) \
+                            .mark(f'attachment-{attachment.filename}')
+                        ui.label(f'({_size(attachment.size)})').classes('text-sm text-gray-800')
+                        remove = ui.button(t('Poista'), on_click=lambda _e, a=attachment, n=field_name:
+                                           self._remove_attachment(n, a)).props('flat dense no-caps color=negative')
+                        remove.props['aria-label'] = t('Poista liite {name}', name=attachment.filename)
+
+    async def _uploaded(self, field: FieldDefinition, event: UploadEventArguments) -> None:
+        data = await event.file.read()
+        number = self._ensure_draft()
+        try:
+            stored = workflow.add_attachment(self.user_id, number, field.name, event.file.name, data)
+        except AttachmentRefused as refused:
+            self._show_field_error(field.name, str(refused))
+            ui.notify(str(refused), type='negative')
+        else:
+            self.attachments.setdefault(field.name, []).append(stored)
+            self._show_field_error(field.name, None)
+            self._refresh_attachments(field.name)
+            ui.notify(t('Liite {name} lisätty.', name=stored.filename), type='positive')
+        event.sender.run_method('reset')  # type: ignore[union-attr]
+
+    def _remove_attachment(self, field_name: str, attachment: Attachment) -> None:
+        if self.number is None or attachment.id is None:
+            return
+        workflow.remove_attachment(self.user_id, self.number, attachment.id)
+        self.attachments[field_name] = [a for a in self.attachments.get(field_name, []) if a.id != attachment.id]
+        self._refresh_attachments(field_name)
+        ui.notify(t('Liite {name} poistettu.', name=attachment.filename))
+
+    def _draw_navigation(self, index: int) -> None:
+        last = index == len(self.form.steps)
+        with ui.row().classes('w-full gap-3 mt-6 flex-wrap items-center'):
+            ui.button(t('Tallenna luonnos ja keskeytä'), on_click=self._save_and_exit) \
+                .props('outline no-caps').mark('save-draft')
+            ui.element('div').classes('grow')
+            if index > 0:
+                ui.button(t('Edellinen'), on_click=self._previous).props('outline no-caps').mark('previous')
+            if last:
+                self.send_button = ui.button(t('Lähetä'), on_click=self._send).props('no-caps').mark('send')
+            else:
+                ui.button(t('Jatka'), on_click=self._next).props('no-caps').mark('next')
+
+    # --- reading and checking -----------------------------------------------------------------------------------
+
+    def _read_widgets(self) -> dict:
+        answers = {}
+        for name, widget in self.widgets.items():
+            definition = self.form.field_map[name]
+            if definition.kind == FieldKind.ATTACHMENTS:
+                continue
+            value = getattr(widget, 'value', None)
+            answers[name] = bool(value) if definition.kind == FieldKind.CHECKBOX else ('' if value is None else value)
+        self.answers |= answers
+        return self.answers
+
+    def _changed(self, _event: object = None) -> None:
+        self.dirty = True
+        self._update_conditions()
+
+    def _update_conditions(self) -> None:
+        answers = self._read_widgets()
+        for name, definition in self.form.field_map.items():
+            if definition.condition is not None and name in self.cells:
+                self.cells[name].set_visibility(definition.condition.holds(answers))
+
+    def _counts(self) -> dict[str, int]:
+        return {name: len(files) for name, files in self.attachments.items()}
+
+    def _show_field_error(self, name: str, message: str | None) -> None:
+        widget = self.widgets.get(name)
+        if name in self.error_labels:
+            label = self.error_labels[name]
+            label.set_text(message or '')
+            label.set_visibility(message is not None)
+        elif widget is not None and hasattr(widget, 'error'):
+            widget.error = message  # type: ignore[attr-defined]
+
+    def _show_errors(self, index: int, errors: dict[str, str]) -> None:
+        for definition in self.form.steps[index].fields:
+            self._show_field_error(definition.name, errors.get(definition.name))
+        problems = []
+        for name, message in errors.items():
+            label = t(self.form.field_map[name].label)
+            text = message if message.startswith(label) else f'{label}: {message}'
+            problems.append((FocusTarget(self.cells[name].html_id), text))
+        self.summary.show(problems)  # type: ignore[arg-type]
+
+    def _check_step(self, index: int) -> bool:
+        result = workflow.validate_step(self.form, index, self._read_widgets(), attachment_counts=self._counts(),
+                                        context=workflow.Context(organisation_names=self.organisation_names))
+        self._show_errors(index, result.errors)
+        if result.ok:
+            # Show the tidy form of what was typed (E.164 phone, IBAN in groups) without losing anything.
+            for name, value in result.answers.items():
+                definition = self.form.field_map[name]
+                if definition.kind == FieldKind.IBAN and value:
+                    value = iban_details(str(value)).formatted  # type: ignore[union-attr]
+                if definition.kind not in (FieldKind.CHOICE, FieldKind.CHECKBOX, FieldKind.ORGANISATION):
+                    self.widgets[name].value = value  # type: ignore[attr-defined]
+            self._read_widgets()
+        return result.ok
+
+    # --- saving and moving --------------------------------------------------------------------------------------
+
+    def _ensure_draft(self) -> int:
+        if self.number is None:
+            self.number = workflow.create_draft(
+                self.user_id, self.form.code, self._read_widgets(), step=self._current_index(),
+                organisation_id=self.organisation_id, representing_organisation_id=self.representing_organisation_id)
+            # From now on this page edits that draft: a reload opens it instead of a new form.
+            ui.run_javascript(f'history.replaceState(null, "", "/palvelupyynto/{self.number}/muokkaa")')
+        return self.number
+
+    def _save(self, step: int) -> None:
+        if self.number is None:
+            self._ensure_draft()
+        assert self.number is not None
+        workflow.save_progress(self.user_id, self.number, self._read_widgets(), step)
+        self.dirty = False
+
+    def _autosave(self) -> None:
+        if not self.dirty or self.sending:
+            return
+        try:
+            self._save(self._current_index())
+        except RequestNotAvailable:
+            self.dirty = False  # sent in another tab: nothing to save here any more
+
+    def _go(self, index: int) -> None:
+        self.stepper.set_value(PREVIEW if index >= len(self.form.steps) else self._step_name(index))
+        ui.run_javascript('window.scrollTo(0, 0)')
+
+    def _next(self) -> None:
+        index = self._current_index()
+        if not self._check_step(index):
+            return
+        self._save(index + 1)
+        if index + 1 >= len(self.form.steps):
+            self._draw_preview()
+        self._go(index + 1)
+
+    def _previous(self) -> None:
+        index = self._current_index()
+        self.summary.clear()
+        self._save(index - 1)
+        self._go(index - 1)
+
+    def _edit_step(self, index: int) -> None:
+        self._save(index)
+        self._go(index)
+
+    def _save_and_exit(self) -> None:
+        self._save(self._current_index())
+        app.storage.user[NOTICE_KEY] = t('Luonnos {number} on tallennettu. Löydät sen Luonnokset-välilehdeltä.',
+                                         number=self.number)
+        ui.navigate.to('/oma-asiointi')
+
+    async def _send(self) -> None:
+        if self.sending:
+            return
+        self.sending = True
+        self.send_button.disable()
+        try:
+            self._save(len(self.form.steps))
+            assert self.number is not None
+            workflow.send_request(self.user_id, self.number)
+        except RequestIncomplete as refused:
+            first = min(refused.steps)
+            self._go(first)
+            self._show_errors(first, refused.steps[first].errors)
+            return
+        finally:
+            self.sending = False
+            self.send_button.enable()
+        ui.navigate.to(f'/palvelupyynto/{self.number}/lahetetty')
+
+    # --- preview -----------------------------------------------------------------------------------------------
+
+    def _draw_preview(self) -> None:
+        answers = self._read_widgets()
+        self.preview.clear()
+        with self.preview:
+            ui.label(t('Esikatselu')).classes('text-2xl font-bold').props('role=heading aria-level=2')
+            ui.label(t('Tarkista vastauksesi. Voit vielä muuttaa niitä ennen lähettämistä.'))
+            for index, step_definition in enumerate(self.form.steps):
+                with ui.card().classes('w-full').mark(f'preview-step-{index}'):
+                    with ui.row().classes('w-full items-center'):
+                        ui.label(t(step_definition.title)).classes('text-xl font-bold') \
+                            .props('role=heading aria-level=3')
+                        ui.element('div').classes('grow')
+                        change = ui.button(t('Muuta'), on_click=lambda _e, i=index: self._edit_step(i)) \
+                            .props('outline dense no-caps').mark(f'change-step-{index}')
+                        change.props['aria-label'] = t('Muuta: {step}', step=t(step_definition.title))
+                    with ui.element('dl').classes('grid grid-cols-1 md:grid-cols-[16rem_1fr] gap-x-4 gap-y-1 w-full'):
+                        for definition in self.form.visible_fields(index, answers):
+                            with ui.element('dt').classes('font-bold'):
+                                ui.label(t(definition.label))
+                            with ui.element('dd').classes('m-0 mb-2 whitespace-pre-wrap break-words'):
+                                if definition.kind == FieldKind.ATTACHMENTS:
+                                    files = self.attachments.get(definition.name, [])
+                                    if not files:
+                                        ui.label('–')
+                                    for attachment in files:
+                                        ui.link(attachment.filename, f'/liitteet/{attachment.id}', new_tab=True)
+                                else:
+                                    ui.label(display_value(definition, answers.get(definition.name))) \
+                                        .mark(f'preview-{definition.name}')
+
+
+def _size(size: int) -> str:
+    return f'{size / 1024 / 1024:.1f} Mt'.replace('.', ',') if size >= 1024 * 1024 else \
+        f'{max(1, round(size / 1024))} kt'
+
+
+def wizard_for_draft(draft: EditableRequest, user_id: int, organisation_names: tuple[str, ...]) -> FormWizard:
+    return FormWizard(draft.form, user_id, answers=draft.answers, step=draft.current_step, number=draft.number,
+                      attachments=draft.attachments, completion_requested=draft.completion_requested,
+                      organisation_names=organisation_names)
+
