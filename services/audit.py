@@ -51,6 +51,19 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+# Names of the detail keys handlers see in the log (other keys are shown as they are).
+DETAIL_LABELS: dict[str, str] = {
+    'previous': N_('aiempi'),
+    'handler': N_('käsittelijä'),
+    'stage': N_('vaihe'),
+    'message': N_('viesti nro'),
+    'user': N_('käyttäjä nro'),
+    'organisation': N_('organisaatio nro'),
+    'role': N_('rooli'),
+    'service': N_('palvelu'),
+}
+
+
 class AuditForbidden(PermissionError):
     """Only the centre's staff read the audit log."""
 
@@ -69,7 +82,8 @@ class AuditRow:
 
     @property
     def details_text(self) -> str:
-        return ', '.join(f'{key}: {value}' for key, value in self.details.items())
+        return ', '.join(f'{t(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key}: '
+                         f'{t(value) if isinstance(value, str) else value}' for key, value in self.details.items())
 
 
 def record(db: Session, actor: User | None, action: str, *, request_id: int | None = None, **details: object) -> None:

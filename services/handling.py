@@ -406,12 +406,17 @@ def _represented(answers: dict) -> str:
 
 # --------------------------------------------------------------------------------------------------- the actions
 
-def _change(db: Session, number: int, expected_version: int, **values: object) -> ServiceRequest:
-    """Apply `values` to the request only if nobody changed it since `expected_version` was read; bump the version."""
+def _change(db: Session, number: int, expected_version: int, *, touch: bool = True,
+            **values: object) -> ServiceRequest:
+    """Apply `values` to the request only if nobody changed it since `expected_version` was read; bump the version.
+
+    `touch` moves `modified_at` (the citizen's "Muokattu viimeksi"); internal changes (assignment, notes) leave it,
+    so the citizen's list does not reveal the centre's internal work.
+    """
     result = db.execute(
         update(ServiceRequest)
         .where(col(ServiceRequest.id) == number, col(ServiceRequest.version) == expected_version)
-        .values(**values, version=ServiceRequest.version + 1, modified_at=utcnow())
+        .values(**values, version=ServiceRequest.version + 1, **({'modified_at': utcnow()} if touch else {}))
     )
     if result.rowcount != 1:
         raise VersionConflict(t('Toinen käsittelijä on muuttanut palvelupyyntöä sillä välin, kun se oli auki. '
@@ -448,9 +453,11 @@ def assign(actor: User, number: int, expected_version: int, handler_id: int | No
             handler = db.get(User, handler_id)
             if handler is None or not handler.active or not handler.is_staff:
                 raise InvalidAction(t('Valittu henkilö ei ole käsittelijä.'))
-        previous = request.assigned_handler_id
-        request = _change(db, number, expected_version, assigned_handler_id=handler_id)
-        audit.record(db, actor, 'assigned', request_id=number, previous=previous, handler=handler_id)
+        names: dict[int, str] = {}
+        previous = _name(db, request.assigned_handler_id, names) or None
+        request = _change(db, number, expected_version, touch=False, assigned_handler_id=handler_id)
+        audit.record(db, actor, 'assigned', request_id=number, previous=previous,
+                     handler=_name(db, handler_id, names) or '–')
         return request.version
 
 
@@ -517,7 +524,7 @@ def add_note(actor: User, number: int, expected_version: int, body: str) -> int:
     body = _text(body, N_('muistiinpano'))
     with session_scope() as db:
         request = _load_visible(db, actor, number)
-        request = _change(db, number, expected_version)
+        request = _change(db, number, expected_version, touch=False)
         message = _add_message(db, actor, request, MessageKind.NOTE, body)
         audit.record(db, actor, 'note_added', request_id=number, message=message.id)
         return request.version
