@@ -1,1 +1,1 @@
-"""Benchmarks that print figures: `.venv/bin/python -m bench.<name>`."""
+"""Benchmarks that print figures: `make bench` (or `.venv/bin/python -m bench`) runs them all."""

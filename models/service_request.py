@@ -48,6 +48,11 @@ class ServiceRequest(SQLModel, table=True):
     __table_args__ = (
         Index('ix_request_owner_status_modified', 'owner_id', 'status', 'modified_at'),
         Index('ix_request_status_sent', 'status', 'sent_at'),
+        # The handlers' queue at scale (migration 0003, measured in bench/database.py).
+        Index('ix_request_status_handler_sent', 'status', 'assigned_handler_id', 'sent_at'),
+        Index('ix_request_status_replied_sent', 'status', 'citizen_replied', 'sent_at'),
+        Index('ix_request_status_completion_sent', 'status', 'completion_requested', 'sent_at'),
+        Index('ix_request_sent_id', 'sent_at', 'id'),
     )
 
     id: int | None = Field(default=None, primary_key=True)

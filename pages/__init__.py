@@ -10,6 +10,7 @@ from . import (
     admin_organisations,
     admin_people,
     attachments,
+    bench_routes,
     contact,
     front_page,
     handler_dashboard,
@@ -44,6 +45,7 @@ PAGE_MODULES += (my_emails, outbox_admin)  # email: the outbox view and the deve
 
 PAGE_MODULES += (registration, saml, test_idp)  # sign-in area: first-login registration, SAML SP, local test IdP
 PAGE_MODULES += (unavailable,)  # the 'temporarily unavailable' answers while the database is out of reach
+PAGE_MODULES += (bench_routes,)  # only with BENCH_ROUTES=1: the benchmarks' bare page and loop-lag probe
 PAGE_MODULES += (my_data, staff_feedback)  # reach everyone: own-data download, feedback for staff
 
 

@@ -21,13 +21,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from locales import LANGUAGES, t
+from locales import LANGUAGES, N_, t
 
 log = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
-TITLE = 'Palvelu on tilapäisesti poissa käytöstä'
-TEXT = 'Emme saa juuri nyt yhteyttä tietokantaan. Mitään kirjoittamaasi ei ole menetetty: yritä hetken kuluttua ' \
-       'uudelleen.'
+TITLE = N_('Palvelu on tilapäisesti poissa käytöstä')
+TEXT = N_('Emme saa juuri nyt yhteyttä tietokantaan. Mitään kirjoittamaasi ei ole menetetty: yritä hetken '
+          'kuluttua uudelleen.')
 
 
 def is_database_down(error: BaseException) -> bool:
