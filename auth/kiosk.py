@@ -4,7 +4,7 @@
   page: the browser asks again and the access middleware sends an anonymous visitor to sign in.
 - The sign-out answer carries `Clear-Site-Data: "cache", "cookies", "storage"` (the browser drops the session
   cookie, local and session storage and its cache), and the server forgets this browser's `app.storage.user`
-  after the session has been ended by the sign-out route itself.
+  after the session has been ended by the sign-out route itself, and drops the browser id from the cookie session.
 """
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ class KioskMiddleware(BaseHTTPMiddleware):
         if path == SIGN_OUT_PATH:
             # After the route: it needs the session id in app.storage.user to end the session on the server.
             app.storage.user.clear()
+            # An empty session makes the session middleware delete the cookie instead of sending the same browser
+            # id again (a Set-Cookie in this very answer would survive Clear-Site-Data); the next person gets a new id.
+            request.session.clear()
             response.headers['Clear-Site-Data'] = CLEAR_SITE_DATA
         if path == SIGN_OUT_PATH or response.headers.get('content-type', '').startswith('text/html'):
             response.headers['Cache-Control'] = 'no-store'
