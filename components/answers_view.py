@@ -1,25 +1,19 @@
 """A read-only view of a request's answers, driven by its form definition: one heading per step, each visible
-field's translated label and its value as the person sees it (choice labels, Kyllä/Ei, IBAN in groups, amounts in
-euros), and the attachments under the field they were given in, each a download link.
+field's translated label and its value as the person sees it (`services.answers.display_value`, the same as the
+form's preview and receipt), and the attachments under the field they were given in, each a download link.
 
 Used by the request detail in Oma asiointi; usable by any page that shows answers (a preview, a handler's view).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from babel.numbers import NumberFormatError, parse_decimal
 from nicegui import ui
 
 from locales import t
-from services.formatting import format_amount
-from services.forms import FieldDefinition, FieldKind, FormDefinition
-from services.organisations import organisation_options
+from services.answers import EMPTY, display_value
+from services.forms import FieldKind, FormDefinition
 from services.requests import AttachmentInfo
-from services.validation import format_phone, format_reference
-
-EMPTY = '–'
 
 
 def attachment_href(attachment_id: int) -> str:
@@ -31,34 +25,6 @@ def format_size(size: int) -> str:
     if size < 1024 * 1024:
         return t('{size} kt', size=max(1, round(size / 1024)))
     return t('{size} Mt', size=f'{size / 1024 / 1024:.1f}'.replace('.', ','))
-
-
-def display_value(field: FieldDefinition, value: object, organisations: dict[int, str] | None = None) -> str:
-    """The answer to one field as text for reading."""
-    if field.kind == FieldKind.CHECKBOX:
-        return t('Kyllä') if value else t('Ei')
-    if value is None or value == '':
-        return EMPTY
-    if field.kind == FieldKind.CHOICE:
-        labels = dict(field.options)
-        return t(labels[value]) if value in labels else str(value)
-    if field.kind == FieldKind.ORGANISATION and isinstance(value, int):
-        return (organisations or organisation_options()).get(value, EMPTY)
-    if field.kind == FieldKind.PHONE:
-        return format_phone(str(value))
-    if field.kind == FieldKind.REFERENCE:
-        return format_reference(str(value))
-    if field.kind == FieldKind.IBAN:
-        compact = str(value).replace(' ', '').upper()
-        return ' '.join(compact[i:i + 4] for i in range(0, len(compact), 4))
-    if field.kind == FieldKind.AMOUNT:
-        try:
-            amount = Decimal(value) if isinstance(value, int | float | Decimal) else \
-                parse_decimal(str(value).replace('€', '').strip(), locale='fi')
-        except (NumberFormatError, ValueError, ArithmeticError):
-            return str(value)
-        return format_amount(amount)
-    return str(value)
 
 
 def attachment_links(attachments: Sequence[AttachmentInfo]) -> None:
@@ -74,9 +40,6 @@ def attachment_links(attachments: Sequence[AttachmentInfo]) -> None:
 def answers_view(form: FormDefinition, answers: dict, attachments: Sequence[AttachmentInfo] = (), *,
                  heading_level: int = 2) -> None:
     """Draw the answers step by step. Fields hidden by their condition are left out, as they were in the form."""
-    organisations = organisation_options() if any(
-        isinstance(answers.get(f.name), int) and f.kind == FieldKind.ORGANISATION for f in form.field_map.values()
-    ) else {}
     shown_attachment_ids: set[int] = set()
     for step in form.steps:
         ui.label(t(step.title)).classes('text-lg font-bold mt-2') \
@@ -97,7 +60,7 @@ def answers_view(form: FormDefinition, answers: dict, attachments: Sequence[Atta
                         else:
                             ui.label(EMPTY)
                     else:
-                        ui.label(display_value(field, answers.get(field.name), organisations)) \
+                        ui.label(display_value(field, answers.get(field.name))) \
                             .classes('whitespace-pre-line')
     others = [a for a in attachments if a.id not in shown_attachment_ids]
     if others:

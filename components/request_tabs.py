@@ -14,6 +14,8 @@ from models import RequestStatus
 from services.formatting import format_datetime
 from services.requests import RequestNotFound, count_by_status, delete_draft, list_requests
 
+from .notices import notify_success
+
 TAB_LABELS = {RequestStatus.DRAFT: N_('Luonnokset'), RequestStatus.SENT: N_('Lähetetyt'),
               RequestStatus.DONE: N_('Valmiit')}
 TAB_MARKS = {RequestStatus.DRAFT: 'tab-drafts', RequestStatus.SENT: 'tab-sent', RequestStatus.DONE: 'tab-done'}
@@ -69,9 +71,12 @@ class RequestTable:
                 .props('clearable outlined dense debounce=300 type=search').classes('w-full max-w-md mb-2') \
                 .mark(f'search-{status.value}')
         self.table = ui.table(columns=_columns(status), rows=[], row_key='number', pagination=self.pagination) \
-            .classes('w-full').props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
-                                     f'rows-per-page-label="{t("Rivejä sivulla:")}"'
-                                     + ('' if paged else ' hide-pagination')) \
+            .classes('w-full') \
+            .props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
+                   f'rows-per-page-label="{t("Rivejä sivulla:")}"'
+                   # Without it Quasar's third click clears the sort, which the server cannot tell from "no change".
+                   ' binary-state-sort'
+                   + ('' if paged else ' hide-pagination')) \
             .mark(f'table-{status.value}')
         self.table.add_slot('body-cell-title', _TITLE_CELL)
         if status == RequestStatus.DRAFT:
@@ -146,7 +151,7 @@ def confirm_draft_deletion(number: int, title: str, on_deleted: Callable[[], Non
         except RequestNotFound:
             ui.notify(t('Luonnosta ei löytynyt. Se on ehkä jo poistettu.'), type='warning')
         else:
-            ui.notify(t('Luonnos {number} poistettiin.', number=number), type='positive')
+            notify_success(t('Luonnos {number} poistettiin.', number=number))
         dialog.close()
         on_deleted()
 

@@ -17,7 +17,8 @@ def contact_page() -> None:
         with ui.card().classes('w-full max-w-2xl'):
             ui.label(f'{get_settings().brand_name.capitalize()} {region.name}').classes('text-xl font-bold') \
                 .props('role=heading aria-level=2')
-            with ui.element('dl').classes('grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2'):
+            # One column on a phone: a long email address must wrap rather than widen the page.
+            with ui.element('dl').classes('grid grid-cols-1 sm:grid-cols-[max-content_1fr] gap-x-6 sm:gap-y-2'):
                 for label, value, href in (
                     (N_('Puhelin'), region.phone, f'tel:{region.phone.replace(" ", "")}'),
                     (N_('Sähköposti'), region.email, f'mailto:{region.email}'),
@@ -26,7 +27,7 @@ def contact_page() -> None:
                 ):
                     with ui.element('dt').classes('font-bold'):
                         ui.label(t(label))
-                    with ui.element('dd'):
+                    with ui.element('dd').classes('mb-2 sm:mb-0 min-w-0 break-words'):
                         if href:
                             ui.link(value, href)
                         else:

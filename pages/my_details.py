@@ -11,6 +11,7 @@ from auth import session
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from components.my_data_section import my_data_section
+from components.notices import notify_success
 from locales import t
 from models import User
 from services.account import AccountDetails, change_password, load_account, update_account
@@ -84,7 +85,7 @@ def _details_form(user: User, account: AccountDetails) -> None:
                 saved = load_account(user)
                 fields['phone'].value = format_phone(saved.phone) if saved.phone else ''
                 fields['email'].value = saved.email
-                ui.notify(t('Tietosi tallennettiin.'), type='positive')
+                notify_success(t('Tietosi tallennettiin.'))
 
         ui.button(t('Tallenna tiedot'), on_click=save).props('no-caps color=primary').classes('mt-2') \
             .mark('save-details')
@@ -112,7 +113,7 @@ def _password_form(user: User) -> None:
             if not errors:
                 for field in fields.values():
                     field.value = ''
-                ui.notify(t('Salasana vaihdettiin.'), type='positive')
+                notify_success(t('Salasana vaihdettiin.'))
 
         ui.button(t('Vaihda salasana'), on_click=submit).props('no-caps color=primary').classes('mt-2') \
             .mark('change-password')

@@ -12,6 +12,7 @@ from auth import session
 from components.answers_view import answers_view, attachment_links
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from components.notices import notify_success
 from components.request_tabs import confirm_draft_deletion
 from config import get_settings
 from locales import N_, t
@@ -83,6 +84,24 @@ def _message(message: ThreadMessage) -> None:
             attachment_links(message.attachments)
 
 
+_UPLOAD_HEADER = r'''
+<label class="reply-add-files relative-position row items-center no-wrap q-px-md q-py-sm rounded-borders
+              cursor-pointer" v-if="props.canAddFiles">
+  <q-icon name="attach_file" class="q-mr-sm" aria-hidden="true" /><span>LABEL</span>
+  <q-uploader-add-trigger />
+</label>
+'''
+_UPLOAD_STYLE = '''
+<style>
+  .reply-upload.q-uploader { width: auto; max-width: 100%; box-shadow: none; background: transparent; }
+  .reply-upload .q-uploader__header { background: transparent; color: inherit; }
+  .reply-upload .q-uploader__list { display: none; }
+  .reply-add-files { border: 2px solid var(--brand); color: var(--brand); font-weight: 600; }
+  .reply-add-files:focus-within { outline: 3px solid #ffbf47; outline-offset: 2px; }
+</style>
+'''
+
+
 class ReplyForm:
     """The citizen's reply: a text and files, checked on upload for quick feedback and again by the service."""
 
@@ -99,16 +118,21 @@ class ReplyForm:
                 lambda value: len(value or '') <= REPLY_MAX_LENGTH,
         }).props(f'outlined counter maxlength={REPLY_MAX_LENGTH} autogrow').classes('w-full').mark('reply-body')
         self.body.without_auto_validation()
-        ui.label(t('Liitteet')).classes('font-bold mt-2').props('id=reply-files-label')
+        ui.label(t('Liitteet')).classes('font-bold mt-2')
         ui.label(t('Sallitut tiedostotyypit: {types}. Enintään {size} Mt tiedostoa kohden.',
                    types=', '.join(get_settings().attachment_types), size=get_settings().attachment_max_file_mb)) \
             .classes('text-sm text-gray-700')
         accept = ','.join(f'.{kind}' for kind in get_settings().attachment_types)
         self.upload = ui.upload(on_upload=self._on_upload, multiple=True, auto_upload=True,
-                                max_file_size=get_settings().attachment_max_file_mb * 1024 * 1024) \
-            .props(f'flat bordered hide-upload-btn accept="{accept}" label="{t("Lisää liitteitä")}" '
-                   'aria-labelledby=reply-files-label') \
-            .classes('w-full max-w-md').mark('reply-upload')
+                                max_file_size=get_settings().attachment_max_file_mb * 1024 * 1024,
+                                on_rejected=lambda: self._show_file_error(t(
+                                    'Tiedosto on liian suuri. Suurin sallittu koko on {size} Mt.',
+                                    size=get_settings().attachment_max_file_mb))) \
+            .props(f'flat accept="{accept}"').classes('reply-upload').mark('reply-upload')
+        # Quasar's own header puts the file input inside a button without a name (axe: nested-interactive, label).
+        # A <label> around the hidden input names it and makes the whole area the click target instead.
+        self.upload.add_slot('header', _UPLOAD_HEADER.replace('LABEL', t('Lisää liitteitä')))
+        self.upload.add_slot('list', '<span></span>')
         self.file_error = ui.label('').classes('text-red-900 font-bold').props('role=alert')
         self.file_error.set_visibility(False)
         self.file_list = ui.column().classes('gap-1')
@@ -159,7 +183,7 @@ class ReplyForm:
             ui.navigate.reload()
             return
         self.summary.clear()
-        ui.notify(t('Vastauksesi lähetettiin.'), type='positive')
+        notify_success(t('Vastauksesi lähetettiin.'))
         self.on_sent()
 
 
@@ -234,6 +258,7 @@ def _thread_section(user: User, detail: RequestDetail, thread: list[ThreadMessag
 
         messages(thread)
         if may_reply(detail.status):
+            ui.add_head_html(_UPLOAD_STYLE)
             form_area = ui.column().classes('w-full')
 
             def sent() -> None:
