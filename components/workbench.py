@@ -44,6 +44,15 @@ def clear_errors(summary: ErrorSummary, fields: dict[str, ui.element]) -> None:
     show_errors(summary, fields, {})
 
 
+def announce(container: ui.element, text: str) -> None:
+    """A success message in the page (role=status, read out by screen readers) instead of a toast, which vanishes
+    before it can be read and whose default colours fail the contrast check."""
+    container.clear()
+    with container:
+        ui.label(text).classes('bg-green-50 border-l-8 border-green-800 p-3 w-full').props('role=status') \
+            .mark('action-done')
+
+
 def facts(rows: Iterable[tuple[str, str]]) -> None:
     """A definition list of label–value pairs, with empty values left out."""
     with ui.element('dl').classes('grid grid-cols-1 sm:grid-cols-[minmax(9rem,14rem)_1fr] gap-x-4 gap-y-1 w-full'):
@@ -95,6 +104,7 @@ class Editor:
         self.new_title, self.edit_title, self.defaults = new_title, edit_title, defaults
         self.save_function, self.rows, self.describe, self.values_of = save, rows, describe, values_of
         self.editing: int | None = None
+        self.status = ui.column().classes('w-full max-w-4xl')
         with ui.card().classes('w-full max-w-4xl gap-3'):
             self.form_heading = heading(new_title, 2)
             self.summary = ErrorSummary()
@@ -126,7 +136,7 @@ class Editor:
         except AdminInvalid as error:
             show_errors(self.summary, self.fields.elements, error.errors)
             return
-        ui.notify(t('Tallennettu.'), type='positive')
+        announce(self.status, t('Tallennettu.'))
         self.new()
         self.draw_list()
 

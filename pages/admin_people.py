@@ -6,7 +6,7 @@ from nicegui import ui
 
 from components.error_summary import ErrorSummary
 from components.frame import frame
-from components.workbench import FieldSet, clear_errors, facts, heading, show_errors, staff_user
+from components.workbench import FieldSet, announce, clear_errors, facts, heading, show_errors, staff_user
 from locales import t
 from models import User, UserRole
 from services import admin
@@ -21,6 +21,7 @@ def representations_page() -> None:
         ui.link(t('← Ylläpito'), '/kasittely/yllapito')
         heading(t('Asiointioikeudet'))
         organisations = {o.id: o.name for o in admin.list_organisations(user) if o.active}
+        status = ui.column().classes('w-full max-w-4xl')
         with ui.card().classes('w-full max-w-4xl gap-3'):
             heading(t('Myönnä asiointioikeus'), 2)
             summary = ErrorSummary()
@@ -55,12 +56,12 @@ def representations_page() -> None:
                 return
             clear_errors(summary, fields.elements)
             fields.fill({})
-            ui.notify(t('Asiointioikeus myönnetty.'), type='positive')
+            announce(status, t('Asiointioikeus myönnetty.'))
             draw()
 
         def revoke(representation_id: int) -> None:
             admin.revoke_representation(user, representation_id)
-            ui.notify(t('Asiointioikeus poistettu.'), type='positive')
+            announce(status, t('Asiointioikeus poistettu.'))
             draw()
 
         draw()

@@ -15,7 +15,7 @@ from auth import session
 from components.answers_view import answers_view, attachment_links
 from components.error_summary import ErrorSummary
 from components.frame import frame
-from components.workbench import facts, heading, staff_user
+from components.workbench import announce, facts, heading, staff_user
 from locales import N_, t
 from models import MessageKind, RequestStatus, User
 from services import audit, handling
@@ -277,9 +277,7 @@ class RequestView:
 
     def _finish(self, done: str) -> None:
         self.draw()
-        with self.alert:
-            ui.label(done).classes('bg-green-50 border-l-8 border-green-800 p-3 w-full').props('role=status') \
-                .mark('action-done')
+        announce(self.alert, done)
 
 
 def request_page(number: str) -> None:

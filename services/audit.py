@@ -57,6 +57,8 @@ DETAIL_LABELS: dict[str, str] = {
     'handler': N_('käsittelijä'),
     'stage': N_('vaihe'),
     'message': N_('viesti nro'),
+    'message_id': N_('viesti nro'),
+    'attachments': N_('liitteitä'),
     'user': N_('käyttäjä nro'),
     'organisation': N_('organisaatio nro'),
     'role': N_('rooli'),

@@ -102,11 +102,11 @@ def test_citizen_and_handler_loop_with_email(browser: Browser, portal: PortalSer
         handler.wait_for_url(f'**/kasittely/pyynto/{number}')
         wait_for_page(handler)
         handler.get_by_role('button', name='Ota itselleni').click()
-        expect(handler.get_by_text('Käsittelijä: Kaisa Käsittelijä')).to_be_visible()
+        expect(handler.get_by_text('Käsittelijä: Kaisa Käsittelijä', exact=True)).to_be_visible()
         handler.get_by_label('Uusi käsittelyvaihe').click()
         handler.get_by_role('option', name='Valmistelu').click()
         handler.get_by_role('button', name='Vaihda vaihe').click()
-        expect(handler.get_by_text('Käsittelyvaihe: Valmistelu')).to_be_visible()
+        expect(handler.get_by_text('Käsittelyvaihe: Valmistelu', exact=True)).to_be_visible()
         write(handler, 'Kysymys asiakkaalle', QUESTION, 'Lähetä kysymys', 'Kysymys lähetetty asiakkaalle.')
 
         # The citizen sees "Uusia viestejä 1" in Lähetetyt, and the question arrives by email.
@@ -124,7 +124,7 @@ def test_citizen_and_handler_loop_with_email(browser: Browser, portal: PortalSer
         row.get_by_role('link').click()
         citizen.wait_for_url(f'**/oma-asiointi/{number}')
         wait_for_page(citizen)
-        expect(citizen.locator('main')).to_contain_text(QUESTION)
+        expect(citizen.locator('#main')).to_contain_text(QUESTION)
         citizen.get_by_label('Viesti', exact=True).fill(REPLY)
         citizen.get_by_role('button', name='Lähetä vastaus').click()
         expect(citizen.get_by_text('Vastauksesi lähetettiin.')).to_be_visible()
@@ -132,19 +132,19 @@ def test_citizen_and_handler_loop_with_email(browser: Browser, portal: PortalSer
         # The handler's queue marks the reply; opening the request reads it.
         handler.goto('/kasittely')
         wait_for_page(handler)
-        handler.get_by_label('Vain ne, joihin asiakas on vastannut').click()
+        handler.get_by_role('checkbox', name='Vain ne, joihin asiakas on vastannut').click()
         expect(handler.get_by_role('row').filter(has_text=f'{number} : ')).to_contain_text('Asiakas vastannut')
         handler.goto(f'/kasittely/pyynto/{number}')
         wait_for_page(handler)
-        expect(handler.locator('main')).to_contain_text(REPLY)
+        expect(handler.locator('#main')).to_contain_text(REPLY)
         write(handler, 'Sisäinen muistiinpano (ei näy asiakkaalle)', NOTE, 'Tallenna muistiinpano',
               'Muistiinpano tallennettu.')
-        expect(handler.locator('main')).to_contain_text(NOTE)
+        expect(handler.locator('#main')).to_contain_text(NOTE)
         shot(handler, 'loop-handler-request-1280')
         assert axe_violations(handler) == []
         write(handler, 'Ratkaisu (palvelupyyntö siirtyy valmiisiin)', RESOLUTION, 'Ratkaise palvelupyyntö',
               'Palvelupyyntö ratkaistu.')
-        expect(handler.get_by_text('Tila: Valmis')).to_be_visible()
+        expect(handler.get_by_text('Tila: Valmis', exact=True)).to_be_visible()
         log = handler.get_by_role('table').filter(has_text='Tapahtuma').last
         for event in ('Vaihtoi käsittelijän', 'Vaihtoi käsittelyvaiheen', 'Lähetti kysymyksen asiakkaalle',
                       'Vastasi viestiin', 'Lisäsi sisäisen muistiinpanon', 'Ratkaisi palvelupyynnön'):
@@ -162,9 +162,9 @@ def test_citizen_and_handler_loop_with_email(browser: Browser, portal: PortalSer
         done_row.get_by_role('link').click()
         citizen.wait_for_url(f'**/oma-asiointi/{number}')
         wait_for_page(citizen)
-        expect(citizen.locator('main')).to_contain_text(RESOLUTION)
-        expect(citizen.locator('main')).to_contain_text(QUESTION)
-        expect(citizen.locator('main')).to_contain_text(REPLY)
+        expect(citizen.locator('#main')).to_contain_text(RESOLUTION)
+        expect(citizen.locator('#main')).to_contain_text(QUESTION)
+        expect(citizen.locator('#main')).to_contain_text(REPLY)
         expect(citizen.get_by_text(NOTE)).to_have_count(0)
         assert NOTE not in citizen.content()
         shot(citizen, 'loop-citizen-resolved-1280')
