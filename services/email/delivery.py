@@ -38,6 +38,7 @@ class SmtpConfig:
     mail_from: str
     sender_name: str = ''
     timeout: float = 30.0
+    cert_bundle: str | None = None  # extra CA certificates to trust (tests); None: the system's
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig:
@@ -132,7 +133,8 @@ class DeliveryWorker:
         security = self.smtp.security
         return aiosmtplib.SMTP(hostname=self.smtp.host, port=self.smtp.port, timeout=self.smtp.timeout,
                                use_tls=security == 'tls', start_tls=security == 'starttls',
-                               username=self.smtp.username or None, password=self.smtp.password or None)
+                               username=self.smtp.username or None, password=self.smtp.password or None,
+                               cert_bundle=self.smtp.cert_bundle)
 
     async def _settle(self, email: OutboxEmail, failure: TemporaryFailure | PermanentFailure) -> None:
         reason = str(failure)
