@@ -6,6 +6,8 @@ and clicking on the page is reported to the server at most once a minute and ext
 """
 from __future__ import annotations
 
+import math
+
 from nicegui import ui
 
 from auth import session
@@ -31,11 +33,6 @@ _ACTIVITY_SCRIPT = f'''
 }})();
 </script>
 '''
-
-
-def _minutes_and_seconds(seconds: float) -> str:
-    whole = max(0, int(seconds))
-    return f'{whole // 60}:{whole % 60:02d}'
 
 
 def idle_warning(user: User | None) -> None:
@@ -70,8 +67,8 @@ def idle_warning(user: User | None) -> None:
             timer.deactivate()
             ui.navigate.to('/kirjaudu?aikakatkaisu=1')
         elif left <= warn_at:
-            text.set_text(t('Et ole käyttänyt palvelua hetkeen. Istuntosi päättyy {time} minuutin kuluttua, ja '
-                            'tallentamattomat tiedot menetetään. Haluatko jatkaa?', time=_minutes_and_seconds(left)))
+            text.set_text(t('Et ole käyttänyt palvelua hetkeen. Istuntosi päättyy noin {minutes} minuutin kuluttua, ja '
+                            'tallentamattomat tiedot menetetään. Haluatko jatkaa?', minutes=math.ceil(left / 60)))
             if not dialog.value:
                 dialog.open()
         elif dialog.value:

@@ -13,6 +13,7 @@ from components.error_summary import ErrorSummary
 from components.frame import frame
 from locales import t
 from services import registration as registration_service
+from services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from services.registration import AlreadyRegistered, RegistrationForm
 
 
@@ -42,7 +43,8 @@ def registration_page() -> None:
             email = ui.input(t('Sähköpostiosoite *'), value=user.email or '') \
                 .props('outlined type=email autocomplete=email aria-required=true').classes('w-full') \
                 .mark('registration-email')
-            email_allowed = ui.checkbox(t('Minulle saa lähettää sähköpostia'), value=True) \
+            # Consent is asked, not assumed: the box starts empty.
+            email_allowed = ui.checkbox(t('Minulle saa lähettää sähköpostia'), value=False) \
                 .mark('registration-email-allowed')
             _heading(t('Käyttäjätiedot'), 2)
             ui.label(t('Voit käyttää olemassa olevaa sähköpostiosoitettasi käyttäjätunnuksena. Mikäli sinulla ei ole '
@@ -51,7 +53,8 @@ def registration_page() -> None:
             username = ui.input(t('Käyttäjätunnus')) \
                 .props('outlined autocomplete=username aria-describedby=username-help').classes('w-full') \
                 .mark('registration-username')
-            ui.label(t('Salasanassa on oltava vähintään 12 merkkiä. Pitkä salalause on hyvä salasana.')) \
+            ui.label(t('Salasanassa on oltava vähintään {count} merkkiä. Pitkä salalause on hyvä salasana.',
+                       count=MIN_PASSWORD_LENGTH)) \
                 .props('id=password-help').classes('text-sm')
             password = ui.input(t('Salasana'), password=True, password_toggle_button=True) \
                 .props('outlined autocomplete=new-password aria-describedby=password-help').classes('w-full') \

@@ -85,8 +85,9 @@ def password_page(request: Request, next: str | None = None) -> None:
     async def submit() -> None:
         missing = [(field, t('Anna {name}.', name=t(label).lower())) for field, label in
                    ((username, N_('Käyttäjätunnus')), (password, N_('Salasana'))) if not (field.value or '').strip()]
+        messages = {id(field): message for field, message in missing}
         for field in (username, password):
-            field.error = next((message for f, message in missing if f is field), None)
+            field.error = messages.get(id(field))
             field.update()
         if missing:
             summary.show(missing)
