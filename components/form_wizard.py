@@ -87,6 +87,7 @@ class FormWizard:
         self.error_labels: dict[str, ui.label] = {}
         self.bank_labels: dict[str, ui.label] = {}
         self.attachment_lists: dict[str, ui.column] = {}
+        self.attachment_status: dict[str, ui.label] = {}
         self.dirty = False
         self.sending = False
 
@@ -100,11 +101,19 @@ class FormWizard:
                 for line in form.instructions:
                     with ui.element('li').classes('my-1'):
                         ui.label(t(line))
+        # Quasar's page-wide ajax bar appears with uploads as an unnamed progressbar; the uploader's own spinner
+        # and the status line below the list say the same in an accessible way.
+        ui.add_css('.q-loading-bar { display: none !important; }')
+        # On a phone the three steps fit on one line with Quasar's wide tab padding narrowed.
+        ui.add_css('@media (max-width: 599px) { .form-stepper .q-stepper__header { flex-wrap: nowrap; } '
+                   '.form-stepper .q-stepper__tab { padding: 12px 4px; min-width: 0; } '
+                   '.form-stepper .q-stepper__title { font-size: .8rem; text-align: center; } '
+                   '.form-stepper .q-stepper__step-inner { padding: 0 16px 24px; } }')
         self.summary = ErrorSummary()
         # grey-8 keeps the titles of the steps not yet reached readable (Quasar's default grey fails contrast).
         self.stepper = ui.stepper(value=self._step_name(step)) \
-            .props('flat header-class=flex-wrap inactive-color=grey-8') \
-            .classes('w-full').mark('form-stepper')
+            .props('flat alternative-labels inactive-color=grey-8') \
+            .classes('w-full form-stepper').mark('form-stepper')
         with self.stepper:
             for index, step_definition in enumerate(form.steps):
                 with ui.step(self._step_name(index), title=t(step_definition.title)).props(f'prefix={index + 1}'):
@@ -172,21 +181,38 @@ class FormWizard:
             widget = ui.select(names, label=_label(field), value=value or None, with_input=True, clearable=True,
                                on_change=self._changed).props('outlined input-debounce=0 behavior=menu') \
                 .classes('w-full').mark(f'field-{field.name}')
+            self._help(field, widget)
         elif kind == FieldKind.TEXTAREA:
+            # As in the seed: a heading, the help text, then the box.
             ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
+            help_label = self._help(field, None)
             widget = ui.textarea(value=value or '', on_change=self._changed).props(
                 f'outlined autogrow maxlength={field.max_length}').classes('w-full').mark(f'field-{field.name}')
             widget.props['aria-label'] = _label(field)
+            if help_label is not None:
+                widget.props['aria-describedby'] = help_label.html_id
         else:
             widget = ui.input(_label(field), value=value or '', on_change=self._changed) \
                 .props(f'outlined maxlength={field.max_length}').classes('w-full').mark(f'field-{field.name}')
+            self._help(field, widget)
             self._input_extras(field, widget)
-        if field.help:
-            widget.props['hint'] = t(field.help)
         if field.required:
             widget.props['aria-required'] = 'true'
-        widget.props['bottom-slots'] = True
+        # Messages take the room they need (a fixed one-line area overlaps the next field on a phone).
+        widget.props['hide-bottom-space'] = True
         self.widgets[field.name] = widget
+
+    @staticmethod
+    def _help(field: FieldDefinition, widget: ui.element | None) -> ui.label | None:
+        """The field's help text under it, tied to the input for screen readers (Quasar's hint is not)."""
+        text = t(field.help) if field.help else \
+            t('muodossa p.k.vvvv, esim. 27.1.2023') if field.kind == FieldKind.DATE else ''
+        if not text:
+            return None
+        label = ui.label(text).classes('text-sm text-gray-800 px-1')
+        if widget is not None:
+            widget.props['aria-describedby'] = label.html_id
+        return label
 
     def _input_extras(self, field: FieldDefinition, widget: ui.input) -> None:
         kind = field.kind
@@ -199,7 +225,6 @@ class FormWizard:
         if autocomplete:
             widget.props(f'autocomplete={autocomplete}')
         if kind == FieldKind.DATE:
-            widget.props['hint'] = t('muodossa p.k.vvvv, esim. 27.1.2023')
             with widget.add_slot('append'):
                 with ui.button(icon='event').props('flat round dense') as picker_button:
                     picker_button.props['aria-label'] = t('Valitse päivämäärä')
@@ -250,6 +275,9 @@ class FormWizard:
                    '{total} Mt.', types=', '.join(settings.attachment_types), file=settings.attachment_max_file_mb,
                    total=settings.attachment_max_request_mb)).classes('text-sm text-gray-800')
         self.attachment_lists[field.name] = ui.column().classes('w-full gap-1')
+        # Said aloud by screen readers when a file is added or removed (a toast would vanish and lacks contrast).
+        self.attachment_status[field.name] = ui.label('').classes('text-green-900 font-medium') \
+            .props('role=status').mark(f'attachment-status-{field.name}')
         self._refresh_attachments(field.name)
         upload = ui.upload(multiple=True, auto_upload=True, max_file_size=settings.attachment_max_file_mb * 1024 * 1024,
                            label=_label(field),
@@ -290,12 +318,11 @@ class FormWizard:
             stored = workflow.add_attachment(self.user_id, number, field.name, event.file.name, data)
         except AttachmentRefused as refused:
             self._show_field_error(field.name, str(refused))
-            ui.notify(str(refused), type='negative')
         else:
             self.attachments.setdefault(field.name, []).append(stored)
             self._show_field_error(field.name, None)
             self._refresh_attachments(field.name)
-            ui.notify(t('Liite {name} lisätty.', name=stored.filename), type='positive')
+            self.attachment_status[field.name].set_text(t('Liite {name} lisätty.', name=stored.filename))
         event.sender.run_method('reset')  # type: ignore[union-attr]
 
     def _remove_attachment(self, field_name: str, attachment: Attachment) -> None:
@@ -304,7 +331,7 @@ class FormWizard:
         workflow.remove_attachment(self.user_id, self.number, attachment.id)
         self.attachments[field_name] = [a for a in self.attachments.get(field_name, []) if a.id != attachment.id]
         self._refresh_attachments(field_name)
-        ui.notify(t('Liite {name} poistettu.', name=attachment.filename))
+        self.attachment_status[field_name].set_text(t('Liite {name} poistettu.', name=attachment.filename))
 
     def _draw_navigation(self, index: int) -> None:
         last = index == len(self.form.steps)
