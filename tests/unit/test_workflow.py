@@ -8,6 +8,7 @@ from models import (
     FIRST_STAGE,
     AuditEvent,
     Organisation,
+    OutboxEmail,
     Region,
     RequestStatus,
     ServiceRequest,
@@ -120,6 +121,8 @@ def test_send_once_even_when_sent_twice_at_the_same_time(people: dict[str, int])
         assert [stage.stage for stage in stages] == [FIRST_STAGE]
         actions = db.exec(select(AuditEvent.action).where(AuditEvent.request_id == number)).all()
         assert actions.count('request_sent') == 1
+        receipts = db.exec(select(OutboxEmail).where(OutboxEmail.request_id == number)).all()
+        assert [(mail.recipient, mail.kind) for mail in receipts] == [('645516@generated.invalid', 'request_sent')]
     with pytest.raises(workflow.RequestNotAvailable):
         workflow.save_progress(people['onni'], number, {'iban': 'FI2112345600000785'}, step=1)
 
