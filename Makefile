@@ -24,11 +24,11 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	@echo "Created .env from .env.example (demo settings)."
 
 run: $(RUN_STAMP) .env
-	@scripts/require-debian-packages xmlsec1
+	@scripts/require-debian-packages xmlsec1 fonts-dejavu-core
 	$(PY) main.py
 
 test: $(TEST_STAMP)
-	@scripts/require-debian-packages xmlsec1 chromium
+	@scripts/require-debian-packages xmlsec1 chromium fonts-dejavu-core
 	$(MAKE) --no-print-directory test-unit test-pages test-browser
 
 # Three pytest runs: NiceGUI's User fixture and sync Playwright do not share one process (see NOTES).

@@ -104,6 +104,8 @@ class FormWizard:
         # Quasar's page-wide ajax bar appears with uploads as an unnamed progressbar; the uploader's own spinner
         # and the status line below the list say the same in an accessible way.
         ui.add_css('.q-loading-bar { display: none !important; }')
+        # The files are listed above the picker with links; Quasar's own queue list would only repeat them.
+        ui.add_css('.portal-upload .q-uploader__list { display: none; }')
         # On a phone the three steps fit on one line with Quasar's wide tab padding narrowed.
         ui.add_css('@media (max-width: 599px) { .form-stepper .q-stepper__header { flex-wrap: nowrap; } '
                    '.form-stepper .q-stepper__tab { padding: 12px 4px; min-width: 0; } '
@@ -286,7 +288,7 @@ class FormWizard:
                                f.name, t('Tiedosto on liian suuri. Suurin sallittu koko on {size} Mt.',
                                          size=settings.attachment_max_file_mb))) \
             .props('flat bordered color=grey-2 text-color=black') \
-            .classes('w-full max-w-xl').mark(f'field-{field.name}')
+            .classes('w-full max-w-xl portal-upload').mark(f'field-{field.name}')
         accept = ','.join('.' + kind for kind in settings.attachment_types)
         upload.add_slot('header', _UPLOAD_HEADER.replace('INPUT_ID', f'upload-{field.name}')
                         .replace('ADD_LABEL', html.escape(t('Lisää liitetiedosto'))).replace('ACCEPT', accept))

@@ -28,6 +28,13 @@ TAX_CARD_FORM = FormDefinition(
                 FieldDefinition('employee_number', 'Henkilönumero', max_length=30,
                                 help='Löytyy palkkalaskelmasta, jos tiedät sen.'),
                 FieldDefinition('tax_year', 'Verovuosi', FieldKind.YEAR, required=True, max_length=4),
+                # The payroll office files each kind differently: a revised card replaces the earlier one from its
+                # start date, a tax-at-source card means no progressive withholding at all.
+                FieldDefinition('card_type', 'Verokortin laji', FieldKind.CHOICE, required=True, wide=True, options=(
+                    ('wage', 'Verokortti palkkaa varten'),
+                    ('revised', 'Muutosverokortti'),
+                    ('source', 'Lähdeverokortti'),
+                )),
                 FieldDefinition('valid_from', 'Verokortti voimassa alkaen', FieldKind.DATE, max_length=10,
                                 future_allowed=True),
                 FieldDefinition('tax_card', 'Verokortti (liite)', FieldKind.ATTACHMENTS, required=True, wide=True),

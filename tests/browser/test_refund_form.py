@@ -288,6 +288,7 @@ def test_tax_card_form_is_sent_with_its_attachment(page: Page, tmp_path: Path) -
     expect(page.get_by_text('Ilman verokorttia ennakonpidätys on 60 %.')).to_be_visible()
     choose_organisation(page, 'Työnantaja *', 'Laukaan', 'Laukaan kunta')
     field(page, 'Verovuosi *').fill('2026')
+    page.get_by_text('Muutosverokortti', exact=True).click()
     field(page, 'Verokortti voimassa alkaen').fill('1.2.2026')
     press_continue(page)
     expect(page.get_by_role('link', name='Verokortti (liite) on pakollinen tieto.')).to_be_visible()

@@ -77,7 +77,8 @@ def test_refund_to_someone_else_asks_why() -> None:
 
 
 def test_tax_card_needs_its_attachment_and_year() -> None:
-    answers = CONTACT | {'employer': 'Jyväskylän kaupunki', 'tax_year': '2026', 'valid_from': '1.2.2026'}
+    answers = CONTACT | {'employer': 'Jyväskylän kaupunki', 'tax_year': '2026', 'card_type': 'revised',
+                         'valid_from': '1.2.2026'}
     missing = validate_step(TAX_CARD_FORM, 1, answers, attachment_counts={}, context=CONTEXT)
     assert set(missing.errors) == {'tax_card'}
     present = validate_step(TAX_CARD_FORM, 1, answers, attachment_counts={'tax_card': 1}, context=CONTEXT)

@@ -150,7 +150,7 @@ def test_a_request_reopened_for_completion_can_be_edited_and_sent_again(people: 
 
 def test_attachments_are_checked_stored_and_required(people: dict[str, int]) -> None:
     onni = people['onni']
-    answers = CONTACT | {'employer': 'Jyväskylän kaupunki', 'tax_year': '2026'}
+    answers = CONTACT | {'employer': 'Jyväskylän kaupunki', 'tax_year': '2026', 'card_type': 'wage'}
     number = workflow.create_draft(onni, TAX_CARD_FORM.code, answers, step=2)
     with pytest.raises(workflow.RequestIncomplete) as refused:
         workflow.send_request(onni, number)
