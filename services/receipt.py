@@ -33,7 +33,7 @@ def build_receipt(request: SentRequest) -> bytes:
 
     def line(text: str, *, size: float = 10, bold: bool = False, gap: float = 1.5) -> None:
         pdf.set_font('DejaVu', 'B' if bold else '', size)
-        pdf.multi_cell(width, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, size * 0.5, text, align='L', new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(gap)
 
     line(brand, size=11, bold=True)
@@ -45,10 +45,10 @@ def build_receipt(request: SentRequest) -> bytes:
         line(section.title, size=13, bold=True, gap=1)
         for row in section.rows:
             pdf.set_font('DejaVu', 'B', 10)
-            pdf.multi_cell(width * 0.38, 5, row.label, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            pdf.multi_cell(width * 0.38, 5, row.label, align='L', new_x=XPos.RIGHT, new_y=YPos.TOP)
             top = pdf.get_y()
             pdf.set_font('DejaVu', '', 10)
-            pdf.multi_cell(width * 0.62, 5, row.value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width * 0.62, 5, row.value, align='L', new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             label_lines = len(pdf.multi_cell(width * 0.38, 5, row.label, dry_run=True, output='LINES'))
             pdf.set_y(max(pdf.get_y(), top + label_lines * 5) + 1.5)
         pdf.ln(3)
