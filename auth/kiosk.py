@@ -5,8 +5,13 @@
 - The sign-out answer carries `Clear-Site-Data: "cache", "cookies", "storage"` (the browser drops the session
   cookie, local and session storage and its cache), and the server forgets this browser's `app.storage.user`
   after the session has been ended by the sign-out route itself, and drops the browser id from the cookie session.
+- The server ends a session idle for longer than KIOSK_IDLE_SECONDS (plus the minute by which `last_seen_at` may
+  lag) at the next request, so a tab closed without signing out does not leave the next person signed in even
+  when the browser's own countdown never ran to the end.
 """
 from __future__ import annotations
+
+from datetime import timedelta
 
 from nicegui import app
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -14,17 +19,42 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from config import get_settings
+from models import UserSession, utcnow
+from models.db import session_scope
+
+from .session import SESSION_KEY
 
 SIGN_OUT_PATH = '/kirjaudu/ulos'
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+# `auth.session` writes last_seen_at at most once a minute (and page activity is reported once a minute).
+_LAST_SEEN_LAG = timedelta(seconds=60)
+
+
+def end_if_idle(idle_seconds: int) -> bool:
+    """End this browser's session when it has been idle too long for a kiosk; True when it was ended."""
+    session_id = app.storage.user.get(SESSION_KEY)
+    if not session_id:
+        return False
+    with session_scope() as db:
+        row = db.get(UserSession, session_id)
+        if row is None or row.ended_at is not None:
+            return False
+        if utcnow() - row.last_seen_at <= timedelta(seconds=idle_seconds) + _LAST_SEEN_LAG:
+            return False
+        row.ended_at = utcnow()
+        db.add(row)
+    return True
 
 
 class KioskMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        if not get_settings().kiosk_mode:
-            return response
+        settings = get_settings()
         path = request.url.path
+        if settings.kiosk_mode and not path.startswith('/_nicegui'):
+            end_if_idle(settings.kiosk_idle_seconds)  # before the access check, which then sees no session
+        response = await call_next(request)
+        if not settings.kiosk_mode:
+            return response
         if path == SIGN_OUT_PATH:
             # After the route: it needs the session id in app.storage.user to end the session on the server.
             app.storage.user.clear()

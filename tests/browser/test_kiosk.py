@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,28 @@ def test_idle_countdown_signs_out_by_itself(page: Page) -> None:
     page.wait_for_url(SIGNED_OUT, timeout=(IDLE_SECONDS + 15) * 1000)
     wait_for_page(page)
     _assert_browser_storage_fresh(page, previous_tab)
+    page.goto('/omat-tiedot')
+    page.wait_for_url(re.compile(r'/kirjaudu'))
+    wait_for_page(page)
+    expect(page.get_by_text('Onni Juhani Korhonen')).to_have_count(0)
+
+
+def test_server_ends_a_kiosk_session_left_idle_without_the_browser_countdown(page: Page,
+                                                                           portal: PortalServer) -> None:
+    """E.g. the tab was closed: the cookie stays in the kiosk's browser, but the session is over on the server."""
+    from sqlmodel import Session, col, select
+
+    from models import User, UserSession, utcnow
+    from models.db import get_engine
+
+    _open_own_details(page)
+    with Session(get_engine(portal.database_url)) as db:
+        onni = db.exec(select(User).where(User.username == 'onni.korhonen')).one()
+        live = db.exec(select(UserSession).where(UserSession.user_id == onni.id,
+                                                 col(UserSession.ended_at).is_(None))).one()
+        live.last_seen_at = utcnow() - timedelta(seconds=IDLE_SECONDS + 61)
+        db.add(live)
+        db.commit()
     page.goto('/omat-tiedot')
     page.wait_for_url(re.compile(r'/kirjaudu'))
     wait_for_page(page)
