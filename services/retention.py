@@ -5,12 +5,12 @@
   allowed email); the deletion waits until a week after that warning, so nobody loses a draft unannounced.
   A draft reopened for completion has been sent: it is the centre's record and is never deleted here.
 - Resolved requests keep their personal data for RESOLVED_RETENTION_DAYS (default 3650, ten years). Why ten: the
-  requests concern payroll and invoices, and the Accounting Act (kirjanpitolaki 1336/1997, 2:10) keeps accounting
-  books ten years and vouchers six years from the end of the year; the National Archives' recommendation for
-  municipal records (Kuntaliitto / Kansallisarkisto, arkistonmuodostussuunnitelma) puts customer service
-  correspondence about these at 6–10 years. Payroll records themselves (kept 50 years or until the person turns
-  80) live in the payroll system, not here. A municipality sets the final time in its data management plan
-  (tiedonohjaussuunnitelma, Information Management Act 906/2019 §19); ten years is the safe upper default.
+  requests concern payroll and invoices and may serve as accounting material, and the Accounting Act
+  (kirjanpitolaki 1336/1997, 2:10) keeps the books ten years from the end of the financial year and vouchers and
+  other accounting material six years from the end of the year it ended. Payroll records themselves have far
+  longer times (decades, in the municipal recommendations) but live in the payroll system, not here. The binding
+  time is set by the municipality's data management plan (tiedonohjaussuunnitelma, Information Management Act
+  906/2019 §19) after the National Archives' rules; ten years is the default that does not cut any of the above.
   Then answers and the resolution text are emptied, messages, attachments and emails of the request deleted, and
   the request row (service, dates, stages, organisation) stays as a statistic.
 
