@@ -172,3 +172,52 @@ def test_citizen_and_handler_loop_with_email(browser: Browser, portal: PortalSer
     finally:
         citizen_context.close()
         handler_context.close()
+
+
+def test_asking_for_more_information_returns_the_request_to_the_citizen_to_send_again(
+        browser: Browser, portal: PortalServer, smtp: SmtpTestServer) -> None:
+    citizen_context = browser.new_context(base_url=portal.base_url, viewport={'width': 1280, 'height': 900})
+    handler_context = browser.new_context(base_url=portal.base_url, viewport={'width': 1280, 'height': 900})
+    try:
+        citizen, handler = citizen_context.new_page(), handler_context.new_page()
+        sign_in_as_staff(handler, 'kaisa.kasittelija')
+        handler.goto('/kasittely/pyynto/979738')
+        wait_for_page(handler)
+        write(handler, 'Pyydä lisätietoja (palautetaan asiakkaalle täydennettäväksi)',
+              'Lisätkää laskun viitenumero.', 'Pyydä lisätietoja',
+              'Palvelupyyntö palautettiin asiakkaalle täydennettäväksi.')
+        expect(handler.get_by_text('Tila: Täydennettävänä asiakkaalla', exact=True)).to_be_visible()
+        assert wait_for_email(smtp, 979738, 'Lisätkää laskun viitenumero.').recipients == [CITIZEN_EMAIL]
+
+        # The citizen finds it among the drafts, marked for completion, and sends it again.
+        sign_in_with_password(citizen, 'onni.korhonen', DEMO_PASSWORD)
+        citizen.goto('/oma-asiointi')
+        wait_for_page(citizen)
+        row = citizen.get_by_role('row').filter(has_text='979738 : Tilinumeron ilmoittaminen')
+        expect(row).to_contain_text('Täydennettävä')
+        row.get_by_role('link').click()
+        citizen.wait_for_url('**/palvelupyynto/979738/muokkaa')
+        wait_for_page(citizen)
+        # The form opens where the draft stands; go on through the steps to the preview.
+        steps = re.compile('^(Yhteydenotto|Palautuksen saaja|Esikatselu)$')
+        for _ in range(3):
+            current = citizen.get_by_role('heading', name=steps, level=2).first
+            expect(current).to_be_visible()
+            step = current.inner_text().strip()
+            if step == 'Esikatselu':
+                break
+            press_continue(citizen)
+            expect(citizen.get_by_role('heading', name=step, level=2)).to_be_hidden()
+        expect(citizen.get_by_role('heading', name='Esikatselu', level=2)).to_be_visible()
+        citizen.get_by_role('button', name='Lähetä').click()
+        citizen.wait_for_url('**/palvelupyynto/979738/lahetetty')
+
+        # Back in the handler's queue, marked as answered.
+        handler.goto('/kasittely')
+        wait_for_page(handler)
+        handler.get_by_role('button', name='Tyhjennä suodattimet').click()
+        handler.get_by_label('Hae numerolla tai nimellä').fill('979738')
+        expect(handler.get_by_role('row').filter(has_text='979738 : ')).to_contain_text('Asiakas vastannut')
+    finally:
+        citizen_context.close()
+        handler_context.close()
