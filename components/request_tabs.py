@@ -162,6 +162,6 @@ def confirm_draft_deletion(number: int, title: str, on_deleted: Callable[[], Non
         ui.label(title)
         ui.label(t('Luonnos ja sen liitteet poistetaan pysyvästi. Poistoa ei voi perua.'))
         with ui.row().classes('justify-end w-full'):
-            ui.button(t('Peruuta'), on_click=dialog.close).props('flat no-caps')
+            ui.button(t('Peruuta'), on_click=dialog.close).props('outline no-caps color=primary')
             ui.button(t('Poista luonnos'), on_click=delete).props('no-caps color=red-10').mark('confirm-delete')
     dialog.open()
