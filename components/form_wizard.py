@@ -20,7 +20,7 @@ from services import workflow
 from services.answers import display_value
 from services.attachments import AttachmentRefused
 from services.forms import FieldDefinition, FieldKind, FormDefinition
-from services.validation import check_iban, iban_details
+from services.validation import check_field, iban_details
 from services.workflow import EditableRequest, RequestIncomplete, RequestNotAvailable
 
 from .error_summary import ErrorSummary
@@ -219,13 +219,14 @@ class FormWizard:
     def _input_extras(self, field: FieldDefinition, widget: ui.input) -> None:
         kind = field.kind
         props = {FieldKind.EMAIL: 'type=email autocomplete=email', FieldKind.PHONE: 'type=tel autocomplete=tel',
-                 FieldKind.AMOUNT: 'inputmode=decimal suffix=€', FieldKind.YEAR: 'inputmode=numeric',
-                 FieldKind.REFERENCE: 'inputmode=numeric', FieldKind.DATE: 'inputmode=numeric'}.get(kind)
+                 FieldKind.AMOUNT: 'inputmode=decimal suffix=€', FieldKind.YEAR: 'inputmode=numeric'}.get(kind)
+        # No numeric keyboard for references ('RF' needs letters) or dates (a Finnish decimal pad has no dot).
         if props:
             widget.props(props)
         autocomplete = {'first_name': 'given-name', 'last_name': 'family-name'}.get(field.name)
         if autocomplete:
             widget.props(f'autocomplete={autocomplete}')
+        widget.on('blur', lambda _e, f=field, w=widget: self._blurred(f, w))
         if kind == FieldKind.DATE:
             with widget.add_slot('append'):
                 with ui.button(icon='event').props('flat round dense') as picker_button:
@@ -234,24 +235,30 @@ class FormWizard:
                         ui.date(mask='D.M.YYYY', on_change=lambda _e, m=menu: m.close()).bind_value(widget)
         if kind == FieldKind.IBAN:
             # Grouped by four on leaving the field, not on every keystroke (that garbles fast typing).
-            widget.on('blur', lambda _e, f=field, w=widget: self._iban_blurred(f, w))
             with ui.row().classes('items-center gap-2 min-h-[1.5rem]'):
                 self.bank_labels[field.name] = ui.label('').classes('text-green-900 font-medium') \
                     .props('aria-live=polite').mark(f'bank-{field.name}')
             self._show_bank(field, str(widget.value or ''))
 
-    def _iban_blurred(self, field: FieldDefinition, widget: ui.input) -> None:
+    def _blurred(self, field: FieldDefinition, widget: ui.input) -> None:
+        """Check a typed field when the user leaves it, so a mistake shows at once by the field.
+
+        An empty field is not nagged about until Jatka (the user may be just tabbing through); the IBAN is shown
+        grouped by four with its bank when valid.
+        """
         raw = str(widget.value or '')
         if not raw.strip():
-            self._show_bank(field, '')
+            if field.kind == FieldKind.IBAN:
+                self._show_bank(field, '')
+            if not field.required:
+                widget.error = None
             return
-        checked = check_iban(raw)
-        if checked.ok:
+        checked = check_field(field, raw, workflow.Context(organisation_names=self.organisation_names))
+        widget.error = checked.error
+        if checked.ok and field.kind == FieldKind.IBAN:
             widget.value = iban_details(raw).formatted  # type: ignore[union-attr]
-            widget.error = None
-        else:
-            widget.error = checked.error
-        self._show_bank(field, raw)
+        if field.kind == FieldKind.IBAN:
+            self._show_bank(field, raw)
 
     def _show_bank(self, field: FieldDefinition, raw: str) -> None:
         label = self.bank_labels.get(field.name)

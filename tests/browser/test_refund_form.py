@@ -218,6 +218,8 @@ def test_empty_required_field_is_named_by_the_field_and_in_the_summary(page: Pag
     open_form(page, REFUND)
     field(page, 'Etunimi *').fill('')
     field(page, 'Sähköposti *').fill('onni@')
+    field(page, 'Sähköposti *').press('Tab')  # checked on leaving the field, before Jatka
+    expect(page.locator('.q-field--error').filter(has_text='Anna sähköpostiosoite muodossa')).to_be_visible()
     press_continue(page)
     summary = page.get_by_role('alert').filter(has_text='Tarkista seuraavat kohdat')
     expect(summary).to_be_visible()
