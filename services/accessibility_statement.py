@@ -63,8 +63,9 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Asiakkaiden ja käsittelijöiden lataamat liitetiedostot ovat kolmannen osapuolen sisältöä, joka ei '
             'kuulu lain soveltamisalaan (306/2019, 3 §), emmekä voi taata niiden saavutettavuutta.')),
         Section('Näin tarkistimme saavutettavuuden', (
-            'Seloste perustuu itsearviointiin: palvelun kehittäjät ovat tarkistaneet sivut näppäimistöllä ja '
-            'ruudunlukijan kannalta olennaiset rakenteet (otsikot, kenttien nimet, virheilmoitukset).',
+            'Seloste perustuu itsearviointiin. Palvelun kehittäjät ovat tarkistaneet otsikkorakenteen, kenttien '
+            'nimet, virheilmoitukset ja näppäimistöllä käytön keskeisissä tehtävissä automaattisilla '
+            'selaintesteillä. Ruudunlukijoilla palvelua ei ole vielä testattu järjestelmällisesti.',
             'Lisäksi jokainen julkaistava versio testataan automaattisesti axe-core-työkalulla WCAG 2.0- ja 2.1 '
             '-ohjeiden A- ja AA-tason säännöillä suomeksi, ruotsiksi ja englanniksi. Ulkopuolista '
             'saavutettavuusarviointia ei ole vielä tehty.')),
@@ -100,8 +101,9 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Bilagor som kunder och handläggare laddar upp är innehåll från tredje part som inte omfattas av '
             'lagen (306/2019, 3 §), och vi kan inte garantera att de är tillgängliga.')),
         Section('Så här kontrollerade vi tillgängligheten', (
-            'Utlåtandet grundar sig på en egen bedömning: tjänstens utvecklare har kontrollerat sidorna med '
-            'tangentbord och de strukturer som är viktiga för skärmläsare (rubriker, fältnamn, felmeddelanden).',
+            'Utlåtandet grundar sig på en egen bedömning. Tjänstens utvecklare har kontrollerat rubrikstrukturen, '
+            'fältnamnen, felmeddelandena och användningen med tangentbord i de centrala uppgifterna med '
+            'automatiska webbläsartester. Tjänsten har ännu inte testats systematiskt med skärmläsare.',
             'Dessutom testas varje version automatiskt med verktyget axe-core enligt reglerna på nivå A och AA i '
             'WCAG 2.0 och 2.1 på finska, svenska och engelska. Någon extern tillgänglighetsbedömning har ännu inte '
             'gjorts.')),
@@ -137,9 +139,9 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Attachments uploaded by customers and handlers are third-party content outside the scope of the Act '
             '(306/2019, section 3), and we cannot guarantee that they are accessible.')),
         Section('How we tested accessibility', (
-            'This statement is based on a self-assessment: the developers of the service have checked the pages '
-            'with a keyboard and the structures that matter to screen readers (headings, field names, error '
-            'messages).',
+            'This statement is based on a self-assessment. The developers of the service have checked the heading '
+            'structure, field names, error messages and keyboard use of the main tasks with automated browser '
+            'tests. The service has not yet been tested systematically with screen readers.',
             'In addition, every release is tested automatically with the axe-core tool against the level A and AA '
             'rules of WCAG 2.0 and 2.1 in Finnish, Swedish and English. No external accessibility audit has been '
             'made yet.')),
