@@ -33,7 +33,7 @@ _TITLE_CELL = r'''
 # A draft row's delete button; the table passes the click on as its own 'delete' event.
 _ACTIONS_CELL = r'''
 <q-td :props="props" class="text-right">
-  <q-btn flat dense no-caps color="red-10" icon="delete" :label="props.row.delete_label"
+  <q-btn v-if="props.row.deletable" flat dense no-caps color="red-10" icon="delete" :label="props.row.delete_label"
          :aria-label="props.row.delete_aria" @click="() => $parent.$emit('delete', props.row)" />
 </q-td>
 '''
@@ -119,6 +119,7 @@ class RequestTable:
             'unread': row.unread,
             'unread_label': t('Uusia viestejä {count}', count=row.unread),
             'completion_label': t('Täydennettävä') if row.completion_requested else '',
+            'deletable': row.deletable,
             'delete_label': t('Poista'),
             'delete_aria': t('Poista luonnos {title}', title=row.title),
         } for row in result.rows]
@@ -128,7 +129,8 @@ class RequestTable:
 def request_tabs(owner_id: int, *, per_page: int = 10, searchable: bool = True, paged: bool = True) -> ui.tabs:
     """Tabs with counts ("Lähetetyt (5)") over one table each."""
     counts = count_by_status(owner_id)
-    with ui.tabs().props('no-caps align=left active-color=primary indicator-color=primary') \
+    # Dense, with any scroll arrows outside the labels: three tabs with counts fit a 390 px phone.
+    with ui.tabs().props('no-caps dense outside-arrows align=left active-color=primary indicator-color=primary') \
             .classes('w-full border-b') as tabs:
         tab_elements = {status: ui.tab(status.value, label=f'{t(label)} ({counts[status]})').mark(TAB_MARKS[status])
                         for status, label in TAB_LABELS.items()}

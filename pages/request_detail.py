@@ -196,7 +196,8 @@ def request_detail_page(number: str) -> None:
     try:
         detail = get_request_detail(user, int(number))
         # Read before marking, so this view can still show which messages are new.
-        thread = list_thread(user, detail.number) if detail.status != RequestStatus.DRAFT else []
+        has_thread = detail.status != RequestStatus.DRAFT or detail.reopened
+        thread = list_thread(user, detail.number) if has_thread else []
         mark_centre_messages_read(user, detail.number)
     except RequestNotFound:
         _not_found()
@@ -215,7 +216,7 @@ def request_detail_page(number: str) -> None:
             with ui.card().classes('w-full mt-4'):
                 _heading(t('Ratkaisu'), 2)
                 ui.label(detail.resolution).classes('whitespace-pre-line')
-        if detail.status != RequestStatus.DRAFT:
+        if has_thread:
             _thread_section(user, detail, thread)
         with ui.card().classes('w-full mt-4'):
             _heading(t('Tallennetut tiedot') if detail.status == RequestStatus.DRAFT else t('Lähetetyt tiedot'), 2)
@@ -234,10 +235,14 @@ def request_detail_page(number: str) -> None:
 
 
 def _draft_actions(detail: RequestDetail) -> None:
-    ui.label(t('Tämä palvelupyyntö on luonnos, eikä sitä ole vielä lähetetty.')).classes('mt-2')
+    if not detail.reopened:
+        ui.label(t('Tämä palvelupyyntö on luonnos, eikä sitä ole vielä lähetetty.')).classes('mt-2')
     with ui.row().classes('gap-2 mt-2'):
-        ui.button(t('Jatka täyttämistä'), on_click=lambda: ui.navigate.to(edit_href(detail.number))) \
+        ui.button(t('Täydennä palvelupyyntöä') if detail.reopened else t('Jatka täyttämistä'),
+                  on_click=lambda: ui.navigate.to(edit_href(detail.number))) \
             .props('no-caps color=primary').mark('resume-draft')
+        if detail.reopened:
+            return  # sent once: the centre's record too, so it cannot be deleted
         ui.button(t('Poista luonnos'),
                   on_click=lambda: confirm_draft_deletion(detail.number, detail.title,
                                                           lambda: ui.navigate.to('/oma-asiointi'))) \

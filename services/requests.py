@@ -45,6 +45,12 @@ class RequestRow:
     modified_at: datetime
     unread: int
     completion_requested: bool
+    sent_at: datetime | None
+
+    @property
+    def deletable(self) -> bool:
+        """Only a draft never sent may be deleted; one reopened for completion is the centre's record too."""
+        return self.status == RequestStatus.DRAFT and self.sent_at is None
 
     @property
     def title(self) -> str:
@@ -91,7 +97,7 @@ def list_requests(owner_id: int, status: RequestStatus, *, search: str = '', sor
         results = db.exec(
             select(ServiceRequest.id, ServiceRequest.service_code, ServiceRequest.status, ServiceRequest.stage,
                    ServiceRequest.created_at, ServiceRequest.modified_at, unread,
-                   ServiceRequest.completion_requested)
+                   ServiceRequest.completion_requested, ServiceRequest.sent_at)
             .where(*conditions).order_by(order, ServiceRequest.id.desc())  # type: ignore[union-attr]
             .offset((page - 1) * per_page).limit(per_page)
         ).all()
@@ -146,6 +152,11 @@ class RequestDetail:
     @property
     def title(self) -> str:
         return f'{self.number} : {t(service_title(self.service_code))}'
+
+    @property
+    def reopened(self) -> bool:
+        """Sent once and returned to the citizen for completion (a draft again, with a thread)."""
+        return self.status == RequestStatus.DRAFT and self.sent_at is not None
 
 
 def attachment_infos(db: Session, request_id: int) -> list[AttachmentInfo]:

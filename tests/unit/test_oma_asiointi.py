@@ -147,3 +147,18 @@ def test_times_show_in_finnish_time_across_daylight_saving(onni: User) -> None:
     detail = requests.get_request_detail(onni, 5474)
     assert format_datetime(detail.created_at) == '27.01.2023 09:22'
     assert format_datetime(detail.created_at + timedelta(days=180)) == '26.07.2023 10:22'
+
+
+def test_request_reopened_for_completion_shows_its_thread_but_cannot_be_deleted(onni: User) -> None:
+    with session_scope() as db:
+        request = db.get(ServiceRequest, 979738)
+        request.status, request.completion_requested = RequestStatus.DRAFT, True
+        db.add(request)
+        db.add(Message(request_id=979738, kind=MessageKind.INFO_REQUEST, body='Lisää laskun numero.'))
+    row = requests.list_requests(onni.id, RequestStatus.DRAFT, search='979738').rows[0]
+    assert (row.completion_requested, row.unread, row.deletable) == (True, 1, False)
+    assert requests.get_request_detail(onni, 979738).reopened
+    assert [m.body for m in messages.list_thread(onni, 979738)] == ['Lisää laskun numero.']
+    with pytest.raises(requests.RequestNotFound):
+        requests.delete_draft(onni, 979738)
+    assert all(r.deletable for r in requests.list_requests(onni.id, RequestStatus.DRAFT).rows if r.number != 979738)
