@@ -25,4 +25,4 @@ async def sign_in_with_password(user: User, username: str, password: str) -> Non
     user.find(marker='username').type(username)
     user.find(marker='password').type(password)
     user.find(marker='submit').click()
-    await user.should_see('KÄYTTÄJÄ')
+    await user.should_see('KÄYTTÄJÄ', retries=100)  # argon2 runs in a worker thread: allow it up to 10 s
