@@ -92,6 +92,9 @@ class Tab:
     sio: socketio.AsyncClient | None = None
     received: list[tuple[str, object]] = field(default_factory=list)
     _arrivals: asyncio.Event = field(default_factory=asyncio.Event)
+    disconnect_reason: str = ''
+    disconnects: int = 0
+    connects: int = 0
 
     async def load(self) -> Tab:
         response = await self.http.get(self.path)
@@ -107,8 +110,12 @@ class Tab:
         return self
 
     async def connect(self) -> Tab:
-        self.sio = socketio.AsyncClient(reconnection=False)
+        # Reconnect like the browser's socket.io client does (same client_id and tab_id in the query): under load the
+        # server's 2 s ping timeout drops sockets now and then, and a browser simply reconnects.
+        self.sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5, reconnection_attempts=0)
+        self.sio.on('connect', self._on_connect)
         self.sio.on('*', self._on_message)
+        self.sio.on('disconnect', self._on_disconnect)
         query = {'client_id': self.query['client_id'], 'next_message_id': self.query['next_message_id'],
                  'implicit_handshake': 'true', 'tab_id': str(uuid.uuid4()), 'document_id': str(uuid.uuid4())}
         cookies = '; '.join(f'{name}={value}' for name, value in self.http.cookies.items())
@@ -119,6 +126,13 @@ class Tab:
     async def _on_message(self, event: str, data: object = None) -> None:
         self.received.append((event, data))
         self._arrivals.set()
+
+    async def _on_disconnect(self, reason: object = None) -> None:
+        self.disconnect_reason = str(reason)
+        self.disconnects += 1
+
+    async def _on_connect(self) -> None:
+        self.connects += 1
 
     async def close(self) -> None:
         if self.sio is not None and self.sio.connected:
@@ -156,7 +170,7 @@ class Tab:
         async def arrived() -> str:
             while True:
                 for event, data in self.received:
-                    if event == 'navigate':
+                    if event in ('open', 'navigate'):  # ui.navigate.to sends 'open'
                         return data['path'] if isinstance(data, dict) else str(data)
                 self._arrivals.clear()
                 await self._arrivals.wait()
