@@ -21,7 +21,8 @@ def _deletion_status(container: ui.element, user: User) -> None:
         else:
             ui.label(t('Pyysit käyttäjätilisi poistamista {time}. Palvelukeskus poistaa tilin ja ilmoittaa '
                        'sinulle, kun se on tehty.', time=format_datetime(requested))) \
-                .props('role=status').classes('font-medium').mark('deletion-requested')
+                .props('id=deletion-requested role=status tabindex=-1').classes('font-medium') \
+                .mark('deletion-requested')
 
     with ui.dialog() as dialog, ui.card().classes('p-6 gap-3 max-w-lg').props(
             'role=alertdialog aria-modal=true aria-labelledby=deletion-title aria-describedby=deletion-text'):
@@ -39,6 +40,8 @@ def _deletion_status(container: ui.element, user: User) -> None:
         my_data.request_account_deletion(user)
         dialog.close()
         _deletion_status(container, user)
+        # The button that opened the dialog is gone: focus goes to the answer instead of the page's start.
+        ui.run_javascript("setTimeout(() => document.getElementById('deletion-requested')?.focus(), 50)")
 
 
 def my_data_section(user: User) -> None:

@@ -103,11 +103,13 @@ def _feedback_form(page_concerned: str) -> None:
             card.clear()
             with card:
                 _heading(t('Kiitos palautteestasi'), 2, 'text-xl font-bold')
-                with ui.column().props('role=status tabindex=-1').classes('gap-2').mark('feedback-thanks') as done:
+                with ui.column().props('id=feedback-thanks role=status tabindex=-1').classes('gap-2') \
+                        .mark('feedback-thanks'):
                     ui.label(t('Palautteesi on välitetty palvelukeskuksen käsittelijöille.'))
                     ui.label(t('Jos annoit sähköpostiosoitteesi, vastaamme 14 päivän kuluessa.'))
                 ui.button(t('Anna uusi palaute'), on_click=lambda: ui.navigate.reload()).props('no-caps outline')
-            done.run_method('$el.focus')
+            # Focus follows the answer (the button that had it is gone), once the new content is in the page.
+            ui.run_javascript("setTimeout(() => document.getElementById('feedback-thanks')?.focus(), 50)")
 
         ui.button(t('Lähetä palaute'), on_click=send).props('no-caps color=primary').classes('self-start') \
             .mark('feedback-send')

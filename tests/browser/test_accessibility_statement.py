@@ -111,6 +111,30 @@ def test_my_data_download_and_deletion_request(page: Page) -> None:
     page.screenshot(path=str(SHOTS / 'deletion-dialog.png'), full_page=False)
     dialog.get_by_role('button', name='Kyllä, pyydä poistamista').click()
     expect(page.get_by_text('Pyysit käyttäjätilisi poistamista')).to_be_visible()
+    expect(page.locator('#deletion-requested')).to_be_focused()
     page.get_by_text('Pyysit käyttäjätilisi poistamista').scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / 'my-data-section.png'), full_page=True)
     assert axe_violations(page) == []
+
+
+def test_feedback_can_be_sent_with_the_keyboard_only(page: Page) -> None:
+    page.goto('/saavutettavuusseloste')
+    wait_for_page(page)
+
+    def tab_to(label: str) -> None:
+        for _ in range(60):
+            page.keyboard.press('Tab')
+            if page.evaluate('document.activeElement.getAttribute("aria-label") || '
+                             'document.activeElement.labels?.[0]?.innerText || document.activeElement.innerText'
+                             ) .strip().startswith(label):
+                return
+        raise AssertionError(f'{label} cannot be reached with Tab')
+
+    tab_to('Palautteesi')
+    page.keyboard.type('Näppäimistöllä lähetetty palaute.')
+    tab_to('Sivu tai toiminto')
+    page.keyboard.type('/saavutettavuusseloste')
+    tab_to('Lähetä palaute')
+    page.keyboard.press('Enter')
+    expect(page.get_by_role('heading', name='Kiitos palautteestasi')).to_be_visible()
+    expect(page.locator('#feedback-thanks')).to_be_focused()  # focus moves to the answer
