@@ -16,7 +16,7 @@ def my_transactions_page() -> None:
                    'palvelupyynnöt, joita et ole vielä lähettänyt. Lähetetyt-välilehden tapahtumat ovat '
                    'jo lähetettyjä palvelupyyntöjä, ja Valmiit-välilehdeltä näet ratkaistut '
                    'palvelupyynnöt.')).classes('mb-2')
-        with ui.card().classes('w-full'):
+        with ui.card().classes('w-full p-2 sm:p-4'):
             request_tabs(user.id)
 
 
