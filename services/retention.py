@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from nicegui import run
+from nicegui import background_tasks, run
 from sqlalchemy import exists, update
 from sqlmodel import Session, col, delete, select
 
@@ -216,7 +216,7 @@ async def start_retention_schedule() -> None:
         log.info('Retention schedule off: DEMO_DATA is on (run one pass with python -m services.retention)')
         return
     if _task is None or _task.done():
-        _task = asyncio.create_task(_run_forever(), name='retention')
+        _task = background_tasks.create(_run_forever(), name='retention')  # NiceGUI cancels it at shutdown
 
 
 if __name__ == '__main__':

@@ -177,3 +177,28 @@ def test_two_instances_at_once_warn_and_delete_once(owner: User) -> None:
     assert warned == numbers and deleted == numbers
     assert sum(len(_warning_emails(n)) for n in numbers) == 0  # the rows went with the drafts
     assert len(_events('draft_expiry_warned')) == 5 and len(_events('draft_expired')) == 5
+
+
+async def test_the_schedule_runs_a_pass_at_start_but_not_in_a_demo(owner: User, monkeypatch) -> None:
+    import asyncio
+
+    import config
+    from nicegui import core
+
+    monkeypatch.setattr(core, 'loop', asyncio.get_running_loop())  # as when the app runs
+    number = _draft(owner, 175)
+    monkeypatch.setenv('DEMO_DATA', 'true')
+    config.reload_settings()
+    await retention.start_retention_schedule()
+    assert retention._task is None or retention._task.done()
+    monkeypatch.setenv('DEMO_DATA', 'false')
+    config.reload_settings()
+    await retention.start_retention_schedule()
+    try:
+        for _ in range(100):
+            if _events('draft_expiry_warned'):
+                break
+            await asyncio.sleep(0.05)
+        assert [e.request_id for e in _events('draft_expiry_warned')] == [number]
+    finally:
+        retention._task.cancel()
