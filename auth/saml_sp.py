@@ -197,6 +197,7 @@ def begin_login(return_to: str, language: str, profile: str = 'private', organis
     """A signed AuthnRequest as the IdP URL to redirect to; the request waits in the database under its RelayState,
     with the landing choice, for the IdP's answer."""
     saml = client()
+    forget_expired_assertions()  # housekeeping here keeps both tables small without a scheduler
     relay_state = secrets.token_urlsafe(32)  # opaque, 43 characters (Suomi.fi allows 80)
     request_id, info = saml.prepare_for_authenticate(
         entityid=idp_entity_id(), relay_state=relay_state, binding=BINDING_HTTP_REDIRECT,

@@ -9,6 +9,7 @@ SIGN_IN_MODE=test-idp and must never face real users: anyone can pick any identi
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 import threading
 import zlib
@@ -19,8 +20,9 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_TRANSIENT, NameID, name_id_from_string
-from saml2.samlp import STATUS_AUTHN_FAILED
+from saml2.samlp import STATUS_AUTHN_FAILED, STATUS_SUCCESS
 from saml2.server import Server
+from saml2.sigver import verify_redirect_signature
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from stdnum.fi import hetu
 
@@ -241,6 +243,23 @@ class TestIdentityProvider:
                                          query.get('RelayState', ''), response=True, sign=True,
                                          sigalg=SIG_RSA_SHA256)
         return dict(info['headers'])['Location']
+
+    def check_logout_answer(self, query_string: str) -> None:
+        """Verify an SP's redirect-bound LogoutResponse (signature and status)."""
+        query = _single_values(query_string)
+        if query.get('SigAlg') != SIG_RSA_SHA256 or not query.get('Signature'):
+            raise TestIdpError('Uloskirjautumisvastausta ei ole allekirjoitettu')
+        issuer = re.search(r'<(?:[\w-]+:)?Issuer[^>]*>([^<]+)</', decode_redirect_message(query_string, 'SAMLResponse'))
+        certs = self.server.metadata.certs(issuer.group(1) if issuer else '', 'spsso', 'signing')
+        message = {key: query[key] for key in ('SAMLResponse', 'RelayState', 'SigAlg', 'Signature') if key in query}
+        if not any(verify_redirect_signature(message, self.server.sec.sec_backend, cert) for _name, cert in certs):
+            raise TestIdpError('Uloskirjautumisvastauksen allekirjoitus ei täsmää')
+        try:
+            answer = self.server.parse_logout_request_response(query['SAMLResponse'], BINDING_HTTP_REDIRECT)
+        except Exception as error:
+            raise TestIdpError(f'Uloskirjautumisvastaus ei kelpaa ({type(error).__name__})') from None
+        if answer is None or answer.response.status.status_code.value != STATUS_SUCCESS:
+            raise TestIdpError('Palvelu ei vahvistanut uloskirjautumista')
 
     def start_logout(self, sp_entity_id: str, name_id_xml: str, session_index: str | None) -> str:
         """An IdP-initiated LogoutRequest to the SP (as when the user signs out of another Suomi.fi service)."""

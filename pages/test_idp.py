@@ -167,6 +167,12 @@ def idp_metadata() -> Response:
 
 def idp_single_logout(request: Request) -> Response:
     try:
+        if 'SAMLResponse' in request.query_params:  # the service's answer to a logout this IdP started
+            _idp().check_logout_answer(request.url.query)
+            title = escape(t('Olet kirjautunut ulos'))
+            text = escape(t('Uloskirjautuminen onnistui myös asiointipalvelusta.'))
+            return HTMLResponse(f'<!doctype html><html lang="fi"><title>{title}</title>'
+                                f'<main id="main"><h1>{title}</h1><p>{text}</p></main></html>')
         return RedirectResponse(_idp().answer_logout(request.url.query), status_code=303)
     except TestIdpError as error:
         title = escape(t('Uloskirjautuminen epäonnistui'))

@@ -234,3 +234,41 @@ def test_idle_warning_extends_the_session_and_the_timeout_signs_out(page: Page, 
     page.wait_for_url('**/kirjaudu?aikakatkaisu=1', timeout=20_000)
     wait_for_page(page)
     expect(page.get_by_text('Istuntosi päättyi, koska et käyttänyt palvelua 15 minuuttiin.')).to_be_visible()
+
+
+def test_session_cookie_flags_and_password_sign_out(page: Page) -> None:
+    sign_in_with_password(page, 'onni.korhonen', DEMO_PASSWORD)
+    cookies = {cookie['name']: cookie for cookie in page.context.cookies()}
+    session_cookie = cookies['session']
+    assert session_cookie['httpOnly'] and session_cookie['sameSite'] == 'Lax'
+    assert not session_cookie['secure']  # plain http here; BASE_URL https:// turns Secure on (config.secure_cookies)
+    page.get_by_role('button', name='Kirjaudu ulos').click()
+    page.wait_for_url('**/?uloskirjautunut=1')  # no SAML session: straight back, no IdP round trip
+    wait_for_page(page)
+    expect(page.get_by_text('Olet kirjautunut ulos.')).to_be_visible()
+    page.goto('/oma-asiointi')
+    page.wait_for_url('**/kirjaudu?next=/oma-asiointi')
+
+
+def test_logout_started_at_the_idp_ends_the_session_here(page: Page, portal: PortalServer) -> None:
+    from auth.test_idp import TestIdentityProvider
+    from config import load_settings
+
+    _choose_private(page, None)
+    _identify_at_test_idp(page, 'Väinö Virtanen (010170-960F)')
+    page.get_by_role('button', name='Jatka palveluun').click()
+    page.wait_for_url('**/rekisteroidy')
+    name_id, session_index, issuer = _query(
+        portal, 'SELECT s.saml_name_id, s.saml_session_index, s.saml_issuer FROM usersession s JOIN "user" u '
+                'ON u.id = s.user_id WHERE u.display_name = :name AND s.ended_at IS NULL', name='Väinö Virtanen')[0]
+    # The IdP (same keys, read from the server's data folder) starts the logout, as after signing out elsewhere.
+    settings = load_settings({'DATA_DIR': str(portal.data_dir), 'BASE_URL': portal.base_url,
+                              'DATABASE_URL': portal.database_url})
+    idp = TestIdentityProvider(settings)
+    assert issuer == idp.entity_id
+    page.goto(idp.start_logout(f'{portal.base_url}/saml/metadata', name_id, session_index))
+    expect(page.get_by_role('heading', name='Olet kirjautunut ulos')).to_be_visible()  # at the IdP, answer checked
+    assert _query(portal, 'SELECT s.id FROM usersession s JOIN "user" u ON u.id = s.user_id '
+                          'WHERE u.display_name = :name AND s.ended_at IS NULL', name='Väinö Virtanen') == []
+    page.goto('/rekisteroidy')
+    page.wait_for_url('**/kirjaudu?next=/rekisteroidy')

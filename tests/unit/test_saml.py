@@ -277,3 +277,39 @@ def test_expired_replay_records_are_forgotten(idp: TestIdentityProvider) -> None
     with session_scope() as db:
         db.add(SamlSeenAssertion(assertion_id='old', expires_at=datetime.now().astimezone() - timedelta(days=1)))
     assert saml_sp.forget_expired_assertions() == 1
+
+
+def test_level_of_assurance_loa2_is_configurable(idp: TestIdentityProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('SAML_LEVEL_OF_ASSURANCE', 'loa2')
+    settings = config.reload_settings()
+    loa2_idp = TestIdentityProvider.for_settings(settings)
+    assert 'http://ftn.ficora.fi/2017/loa2' in saml_sp.metadata_xml()
+    request = _login(loa2_idp)
+    assert request.level_of_assurance == 'http://ftn.ficora.fi/2017/loa2'
+    answer = loa2_idp.issue_response(request, NORDEA_DEMO)
+    assert saml_sp.complete_login(answer.saml_response, answer.relay_state).national_id == '210281-9988'
+    # A stronger answer than asked is fine.
+    request = _login(loa2_idp)
+    answer = loa2_idp.issue_response(request, NORDEA_DEMO, level_of_assurance='http://ftn.ficora.fi/2017/loa3')
+    assert saml_sp.complete_login(answer.saml_response, answer.relay_state).national_id == '210281-9988'
+
+
+def test_the_suomifi_modes_use_the_metadata_file_and_mount_no_test_idp(idp: TestIdentityProvider, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    metadata = tmp_path / 'suomifi-test-metadata.xml'
+    metadata.write_text(idp.metadata_xml(), encoding='utf-8')  # stands in for Suomi.fi's published metadata
+    monkeypatch.setenv('SIGN_IN_MODE', 'suomifi-test')
+    monkeypatch.setenv('SAML_IDP_METADATA', str(metadata))
+    settings = config.reload_settings()
+    assert saml_sp.idp_entity_id(settings) == idp.entity_id
+    request = _login(idp)
+    answer = idp.issue_response(request, NORDEA_DEMO)
+    assert saml_sp.complete_login(answer.saml_response, answer.relay_state).surname == 'Demo'
+
+    from nicegui import app
+
+    import pages.test_idp
+
+    routes = len(app.routes)
+    pages.test_idp.register()
+    assert len(app.routes) == routes  # the test IdP is never mounted outside test-idp mode
