@@ -8,7 +8,7 @@ from nicegui import ui
 
 from components.email_view import STATUS_LABELS, email_bodies, email_facts, status_badge
 from components.frame import frame
-from components.workbench import heading, staff_user
+from components.workbench import announce, heading, staff_user
 from config import get_settings
 from locales import t
 from models import EmailStatus, OutboxEmail, User
@@ -35,11 +35,11 @@ def delivery_notice() -> None:
                        'jäävät odottamaan, ja voit lukea ne tästä kehityspostilaatikosta.')).mark('dev-mailbox')
 
 
-def retry(user: User, email_id: int, after: Callable[[], None]) -> None:
+def retry(user: User, email_id: int, notice: ui.element, after: Callable[[], None]) -> None:
     if outbox.retry_now(user, email_id):
-        ui.notify(t('Sähköposti {id} lähetetään uudelleen.', id=email_id), type='positive')
+        announce(notice, t('Sähköposti {id} lähetetään uudelleen.', id=email_id))
     else:
-        ui.notify(t('Sähköpostia {id} ei voi enää lähettää uudelleen.', id=email_id), type='warning')
+        announce(notice, t('Sähköpostia {id} ei voi enää lähettää uudelleen.', id=email_id))
     after()
 
 
@@ -60,11 +60,37 @@ def _cell(tag: str = 'td'):
     return ui.element(tag).classes('p-2 align-top text-left border-b')
 
 
+def _row(email: OutboxEmail, on_retry: Callable[[int], None]) -> None:
+    with ui.element('tr').mark(f'outbox-row-{email.id}'):
+        with _cell():
+            ui.label(format_datetime(email.created_at))
+        with _cell().classes('break-all'):
+            ui.label(email.recipient)
+        with _cell():
+            ui.link(email.subject, f'{PATH}/{email.id}')
+        with _cell():
+            status_badge(email.status)
+        with _cell():
+            ui.label(str(email.attempts))
+        with _cell():
+            when = {EmailStatus.SENT: email.sent_at, EmailStatus.PENDING: email.next_attempt_at}.get(email.status)
+            ui.label(format_datetime(when))
+        with _cell().classes('max-w-[18rem] break-words'):
+            ui.label(email.last_error or '')
+        with _cell():
+            if can_retry(email):
+                ui.button(t('Yritä uudelleen'), on_click=lambda: on_retry(email.id)) \
+                    .props(f'outline no-caps aria-label="{t("Yritä uudelleen")}: {email.subject}"') \
+                    .mark(f'retry-{email.id}')
+
+
 def _outbox_table(user: User, status: EmailStatus | None) -> None:
+    notice = ui.element('div').classes('w-full')
+
     @ui.refreshable
     def table() -> None:  # the counts are inside so that a retry updates them too
         _status_links(user, status)
-        emails: list[OutboxEmail] = list(outbox.list_outbox(user, status))
+        emails = outbox.list_outbox(user, status)
         if not emails:
             ui.label(t('Ei sähköposteja.')).classes('my-4')
             return
@@ -79,29 +105,7 @@ def _outbox_table(user: User, status: EmailStatus | None) -> None:
                         ui.label(label)
             with ui.element('tbody'):
                 for email in emails:
-                    with ui.element('tr').mark(f'outbox-row-{email.id}'):
-                        with _cell():
-                            ui.label(format_datetime(email.created_at))
-                        with _cell().classes('break-all'):
-                            ui.label(email.recipient)
-                        with _cell():
-                            ui.link(email.subject, f'{PATH}/{email.id}')
-                        with _cell():
-                            status_badge(email.status)
-                        with _cell():
-                            ui.label(str(email.attempts))
-                        with _cell():
-                            ui.label(format_datetime(email.sent_at if email.status == EmailStatus.SENT
-                                                     else email.next_attempt_at
-                                                     if email.status == EmailStatus.PENDING else None))
-                        with _cell().classes('max-w-[18rem] break-words'):
-                            ui.label(email.last_error or '')
-                        with _cell():
-                            if can_retry(email):
-                                ui.button(t('Yritä uudelleen'),
-                                          on_click=lambda email_id=email.id: retry(user, email_id, table.refresh)) \
-                                    .props(f'outline no-caps aria-label="{t("Yritä uudelleen")}: {email.subject}"') \
-                                    .mark(f'retry-{email.id}')
+                    _row(email, lambda email_id: retry(user, email_id, notice, table.refresh))
 
     table()
 
@@ -128,6 +132,7 @@ def outbox_email_page(email_id: int) -> None:
             heading(t('Sähköpostia ei löytynyt'))
             return
         heading(email.subject, classes='break-words')
+        notice = ui.element('div').classes('w-full')
 
         @ui.refreshable
         def state() -> None:
@@ -135,7 +140,7 @@ def outbox_email_page(email_id: int) -> None:
             with ui.row().classes('items-center gap-3 my-2'):
                 status_badge(current.status)
                 if can_retry(current):
-                    ui.button(t('Yritä uudelleen'), on_click=lambda: retry(user, email_id, state.refresh)) \
+                    ui.button(t('Yritä uudelleen'), on_click=lambda: retry(user, email_id, notice, state.refresh)) \
                         .props('no-caps').mark('retry')
             email_facts(current, staff=True)
 

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select, update
 
-from models import AuditEvent, EmailStatus, OutboxEmail, ServiceRequest, User, utcnow
+from models import EmailStatus, OutboxEmail, ServiceRequest, User, utcnow
 from models.db import session_scope
+from services import audit
 
 from .templates import EmailContent, EmailKind
 
@@ -163,6 +164,5 @@ def retry_now(viewer: User, email_id: int) -> bool:
                          .values(**values))
         if result.rowcount != 1:
             return False
-        db.add(AuditEvent(actor_id=viewer.id, request_id=email.request_id, action='email_retry',
-                          details=previous))
+        audit.record(db, viewer, 'email_retry', request_id=email.request_id, **previous)
         return True
