@@ -114,17 +114,16 @@ def _identification(authn: AuthnRequestInfo) -> None:
 
                 async def identify_entered() -> None:
                     problems: list[tuple[ui.element | None, str]] = []
-                    for field in (number, given, surname):
-                        field.props(remove='error error-message')
                     if not valid_test_identity_number(number.value or ''):
                         problems.append((number, t('Anna henkilötunnus muodossa 210281-9988.')))
                     if not (given.value or '').strip():
                         problems.append((given, t('Anna etunimet.')))
                     if not (surname.value or '').strip():
                         problems.append((surname, t('Anna sukunimi.')))
-                    for field, message in problems:
-                        if field is not None:
-                            field.props(f'error error-message="{message}"')
+                    messages = {id(field): message for field, message in problems}
+                    for field in (number, given, surname):
+                        field.error = messages.get(id(field))
+                        field.update()
                     summary.show(problems)
                     if not problems:
                         await identify(TestPerson(number.value.strip().upper(), given.value.strip(),

@@ -272,3 +272,31 @@ def test_logout_started_at_the_idp_ends_the_session_here(page: Page, portal: Por
                           'WHERE u.display_name = :name AND s.ended_at IS NULL', name='Väinö Virtanen') == []
     page.goto('/rekisteroidy')
     page.wait_for_url('**/kirjaudu?next=/rekisteroidy')
+
+
+def test_a_person_entered_at_the_idp_in_swedish(page: Page) -> None:
+    page.goto('/kirjaudu')
+    wait_for_page(page)
+    page.get_by_label('KIELI').click()
+    page.get_by_role('option', name='Svenska').click()
+    page.get_by_role('button', name='Logga in med Suomi.fi-identifikation').click()
+    page.wait_for_url('**/test-idp/sso?**')
+    wait_for_page(page)
+    # The portal's language went along in the AuthnRequest's language hint.
+    expect(page.get_by_role('heading', name='Identifiera dig')).to_be_visible()
+    assert page.evaluate('document.documentElement.lang') == 'sv'
+    page.get_by_label('Personbeteckning').fill('010101-1234')
+    page.get_by_role('button', name='Identifiera dig').click()
+    expect(page.get_by_text('Ange personbeteckningen i formen 210281-9988.').first).to_be_visible()
+    expect(page.get_by_text('Ange förnamnen.').first).to_be_visible()
+    assert axe_violations(_settled(page)) == []
+    _shot(page, 'test-idp-errors-sv')
+    page.get_by_label('Personbeteckning').fill('120464-9216')
+    page.get_by_label('Förnamn').fill('Greta')
+    page.get_by_label('Efternamn').fill('Grönholm')
+    page.get_by_role('button', name='Identifiera dig').click()
+    page.get_by_role('button', name='Fortsätt till tjänsten').click()
+    page.wait_for_url('**/rekisteroidy')
+    wait_for_page(page)
+    expect(page.get_by_role('heading', name='REGISTRERA DIG SOM ANVÄNDARE')).to_be_visible()
+    expect(page.locator('header').get_by_text('Greta Grönholm').first).to_be_visible()
