@@ -346,9 +346,10 @@ def logout_redirect_url(ended: UserSession) -> str | None:
         return None
     destination = destinations[0]['location']
     relay_state = secrets.token_urlsafe(32)
+    # Unsigned here: the redirect binding signs the query string instead (apply_binding below).
     request_id, request = saml.create_logout_request(
-        destination, issuer, name_id=name_id_from_string(ended.saml_name_id), reason='urn:oasis:names:tc:SAML:2.0:'
-        'logout:user', expire=None, sign=False,
+        destination, issuer, name_id=name_id_from_string(ended.saml_name_id),
+        reason='urn:oasis:names:tc:SAML:2.0:logout:user', sign=False,
         session_indexes=[ended.saml_session_index] if ended.saml_session_index else None)
     info = saml.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, relay_state, sign=True,
                               sigalg=SIG_RSA_SHA256)
