@@ -273,6 +273,6 @@ def check_field(field: FieldDefinition, raw: object, context: Context) -> Checke
     """One answer: required and empty → the required message; empty and optional → ''; else its kind's validator."""
     if is_empty(raw, field.kind):
         if field.required:
-            return _fail(required_message(t(field.label)))
+            return _fail(t(field.required_message) if field.required_message else required_message(t(field.label)))
         return Checked([] if field.kind == FieldKind.ATTACHMENTS else '')
     return VALIDATORS[field.kind](raw, field, context)

@@ -51,6 +51,7 @@ class FieldDefinition:
     prefill: str | None = None  # a key of the signed-in user's details: given_name, surname, email, phone, ...
     wide: bool = False  # takes the whole row
     future_allowed: bool = False  # for DATE: most dates asked are of past events
+    required_message: str = ''  # when '<label> on pakollinen tieto.' would not say what is missing (N_-marked)
 
 
 @dataclass(frozen=True)

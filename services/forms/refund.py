@@ -1,4 +1,5 @@
 """Tilinumeron ilmoittaminen liikasuorituksen palauttamista varten: the seed's two-step refund form."""
+from locales import N_
 from models import ServiceAudience
 
 from .contact_step import CONTACT_STEP
@@ -25,7 +26,7 @@ REFUND_FORM = FormDefinition(
                 FieldDefinition('refund_target', 'Valitse', FieldKind.CHOICE, required=True, wide=True, options=(
                     ('payer', 'Palautetaan maksajan tilille'),
                     ('other', 'Palautetaan muulle kuin maksajan tilille'),
-                )),
+                ), required_message=N_('Valitse, kenen tilille palautus maksetaan.')),
                 FieldDefinition('recipient_first_name', 'Saajan etunimi', required=True, prefill='given_name',
                                 max_length=100),
                 FieldDefinition('recipient_last_name', 'Saajan sukunimi', required=True, prefill='surname',

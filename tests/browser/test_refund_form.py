@@ -240,7 +240,7 @@ def test_empty_required_field_is_named_by_the_field_and_in_the_summary(page: Pag
     expect(page.get_by_role('alert').filter(has_text='Tarkista seuraavat kohdat')).to_have_count(0)
     # A required radio group and its summary link.
     press_continue(page)
-    link = page.get_by_role('link', name='Valitse on pakollinen tieto.')
+    link = page.get_by_role('link', name='Valitse, kenen tilille palautus maksetaan.')
     expect(link).to_be_visible()
     link.click()
     expect(page.get_by_role('radio', name='Palautetaan maksajan tilille')).to_be_focused()

@@ -148,6 +148,9 @@ def test_required_fields_are_named_in_the_message() -> None:
     assert checked.error == 'Etunimi on pakollinen tieto.'
     optional = FieldDefinition('unit', 'Yksikkö')
     assert check_field(optional, '', Context()).value == ''
+    choice = FieldDefinition('refund_target', 'Valitse', FieldKind.CHOICE, required=True, options=(('a', 'A'),),
+                             required_message='Valitse, kenen tilille palautus maksetaan.')
+    assert check_field(choice, '', Context()).error == 'Valitse, kenen tilille palautus maksetaan.'
     attachments = FieldDefinition('tax_card', 'Verokortti (liite)', FieldKind.ATTACHMENTS, required=True)
     assert check_field(attachments, 0, Context()).error == 'Verokortti (liite) on pakollinen tieto.'
     assert check_field(attachments, 1, Context()).ok
