@@ -6,6 +6,7 @@ keskeytä", every few seconds after a change and when the connection drops, so n
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 from dataclasses import dataclass
@@ -476,7 +477,9 @@ class FormWizard:
         self.sending = True
         self.send_button.disable()
         try:
-            self._save(len(self.form.steps))
+            # Already sent (a second click, another tab)? Then send_request says so without sending again.
+            with contextlib.suppress(RequestNotAvailable):
+                self._save(len(self.form.steps))
             assert self.number is not None
             workflow.send_request(self.user_id, self.number)
         except RequestIncomplete as refused:
