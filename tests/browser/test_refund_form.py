@@ -94,6 +94,10 @@ def fill_recipient_step(page: Page, iban: str = 'FI48 2222 3333 4444 55') -> Non
 
 def test_refund_form_with_the_seeds_data_is_sent_and_found_in_lahetetyt(page: Page) -> None:
     open_form(page, '/palvelut')
+    # PALVELUT: each service offered to a private person, with its short description.
+    expect(page.get_by_text('Ilmoita tilinumero, jolle laskun liikaa maksettu summa palautetaan.')).to_be_visible()
+    expect(page.get_by_role('link', name='Verokortin toimittaminen')).to_be_visible()
+    assert_accessible(page)
     page.get_by_role('link', name='Tilinumeron ilmoittaminen liikasuorituksen palauttamista varten').click()
     page.wait_for_url(f'**{REFUND}')
     wait_for_page(page)
