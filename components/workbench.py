@@ -32,6 +32,17 @@ def staff_user(*, admin: bool = False) -> User | None:
     return user
 
 
+def still_allowed(user: User, *, admin: bool = False) -> bool:
+    """Before an action from a page drawn earlier: is this still the signed-in, active staff member? A session that
+    ended or timed out, or an account closed meanwhile, is sent to sign in instead of acting."""
+    current = session.current_user()
+    if current is None or current.id != user.id or not current.is_staff or \
+            (admin and current.role != UserRole.ADMIN):
+        ui.navigate.to('/kirjaudu/salasana')
+        return False
+    return True
+
+
 def show_errors(summary: ErrorSummary, fields: dict[str, ui.element], errors: dict[str, str]) -> None:
     """Put each service error next to its field and list them all in the summary; clear the others."""
     for name, element in fields.items():
@@ -97,10 +108,11 @@ class FieldSet:
 class Editor:
     """A form over a list: 'Muokkaa' on a row fills the form, 'Tallenna' saves through `save(id, values)`."""
 
-    def __init__(self, *, new_title: str, edit_title: str, specs: list, mark: str, defaults: dict,
+    def __init__(self, user: User, *, new_title: str, edit_title: str, specs: list, mark: str, defaults: dict,
                  save: Callable[[int | None, dict], object], rows: Callable[[], list],
                  describe: Callable[[object], tuple[str, list[tuple[str, str]]]],
                  values_of: Callable[[object], dict]) -> None:
+        self.user = user
         self.new_title, self.edit_title, self.defaults = new_title, edit_title, defaults
         self.save_function, self.rows, self.describe, self.values_of = save, rows, describe, values_of
         self.editing: int | None = None
@@ -131,6 +143,8 @@ class Editor:
         next(iter(self.fields.elements.values())).run_method('focus')
 
     def save(self) -> None:
+        if not still_allowed(self.user, admin=True):
+            return
         try:
             self.save_function(self.editing, self.fields.values())
         except AdminInvalid as error:

@@ -26,7 +26,7 @@ def news_page() -> None:
                             body={lang: v[f'body_{lang}'] or '' for lang in LANGUAGES},
                             region_id=v['region'] or None, active=bool(v['active']))
 
-        Editor(new_title=t('Uusi uutinen'), edit_title=t('Muokkaa uutista'), mark='news',
+        Editor(user, new_title=t('Uusi uutinen'), edit_title=t('Muokkaa uutista'), mark='news',
                defaults={'region': ALL_REGIONS, 'active': True},
                specs=[*per_language('title', t('Otsikko')), *per_language('body', t('Teksti'), 'textarea'),
                       ('region', t('Alue'), 'select', regions),

@@ -24,7 +24,7 @@ def regions_page() -> None:
                               service_hours={lang: v[f'hours_{lang}'] or '' for lang in LANGUAGES},
                               portal_title={lang: v[f'title_{lang}'] or '' for lang in LANGUAGES})
 
-        Editor(new_title=t('Uusi alue'), edit_title=t('Muokkaa aluetta'), mark='region', defaults={},
+        Editor(user, new_title=t('Uusi alue'), edit_title=t('Muokkaa aluetta'), mark='region', defaults={},
                specs=[('name', t('Alueen nimi'), 'text', None), ('phone', t('Puhelinnumero'), 'text', None),
                       ('email', t('Sähköposti'), 'text', None), ('address', t('Käyntiosoite'), 'text', None),
                       *per_language('hours', t('Palveluajat')), *per_language('title', t('Portaalin otsikko'))],
@@ -50,7 +50,7 @@ def organisations_page() -> None:
             admin.save_organisation(user, organisation_id, name=v['name'] or '', business_id=v['business_id'] or '',
                                     region_id=v['region'], active=bool(v['active']))
 
-        Editor(new_title=t('Uusi asiakasorganisaatio'), edit_title=t('Muokkaa asiakasorganisaatiota'),
+        Editor(user, new_title=t('Uusi asiakasorganisaatio'), edit_title=t('Muokkaa asiakasorganisaatiota'),
                mark='organisation', defaults={'active': True},
                specs=[('name', t('Nimi'), 'text', None), ('business_id', t('Y-tunnus'), 'text', None),
                       ('region', t('Alue'), 'select', regions), ('active', t('Käytössä'), 'checkbox', None)],

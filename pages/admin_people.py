@@ -6,7 +6,16 @@ from nicegui import ui
 
 from components.error_summary import ErrorSummary
 from components.frame import frame
-from components.workbench import FieldSet, announce, clear_errors, facts, heading, show_errors, staff_user
+from components.workbench import (
+    FieldSet,
+    announce,
+    clear_errors,
+    facts,
+    heading,
+    show_errors,
+    staff_user,
+    still_allowed,
+)
 from locales import t
 from models import User, UserRole
 from services import admin
@@ -48,6 +57,8 @@ def representations_page() -> None:
                             .classes('self-start')
 
         def grant() -> None:
+            if not still_allowed(user, admin=True):
+                return
             values = fields.values()
             try:
                 admin.grant_representation(user, values['person'] or '', values['organisation'])
@@ -60,6 +71,8 @@ def representations_page() -> None:
             draw()
 
         def revoke(representation_id: int) -> None:
+            if not still_allowed(user, admin=True):
+                return
             admin.revoke_representation(user, representation_id)
             announce(status, t('Asiointioikeus poistettu.'))
             draw()
@@ -117,6 +130,8 @@ def staff_page() -> None:
                                            f'aria-label="{t("Uusi vahvistusavain")}: {person.full_name}"')
 
         def create() -> None:
+            if not still_allowed(user, admin=True):
+                return
             values = fields.values()
             try:
                 account = admin.create_staff_account(
@@ -133,10 +148,14 @@ def staff_page() -> None:
             draw()
 
         def toggle(person: User) -> None:
+            if not still_allowed(user, admin=True):
+                return
             admin.set_staff_active(user, person.id, not person.active)
             draw()
 
         def reset(person: User) -> None:
+            if not still_allowed(user, admin=True):
+                return
             _show_secret(secret_box, admin.reset_staff_totp(user, person.id))
 
         draw()

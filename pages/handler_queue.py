@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import app, ui
 
 from components.frame import frame
-from components.workbench import heading, staff_user
+from components.workbench import heading, staff_user, still_allowed
 from locales import t
 from models import User
 from services.formatting import format_datetime
@@ -109,12 +109,16 @@ class Queue:
         self._set('state', self.values['state'])
 
     def _set(self, key: str, value: object) -> None:
+        if not still_allowed(self.user):
+            return
         self.values[key] = value
         app.storage.user[FILTERS_KEY] = dict(self.values)
         self.pagination['page'] = 1
         self.refresh()
 
     def _on_request(self, event) -> None:
+        if not still_allowed(self.user):
+            return
         requested = event.args.get('pagination', {})
         sort_by = requested.get('sortBy')
         if sort_by == 'title':

@@ -15,7 +15,7 @@ from auth import session
 from components.answers_view import answers_view, attachment_links
 from components.error_summary import ErrorSummary
 from components.frame import frame
-from components.workbench import announce, facts, heading, staff_user
+from components.workbench import announce, facts, heading, staff_user, still_allowed
 from locales import N_, t
 from models import MessageKind, RequestStatus, User
 from services import audit, handling
@@ -246,6 +246,8 @@ class RequestView:
 
     def _attempt(self, call, error_field: tuple[ui.textarea, ErrorSummary] | None = None) -> bool:
         self.alert.clear()
+        if not still_allowed(self.user):
+            return False
         try:
             call()
         except handling.VersionConflict as error:

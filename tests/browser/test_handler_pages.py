@@ -199,3 +199,31 @@ def test_admin_pages_save_and_show_errors(page: Page) -> None:
     page.goto('/kirjaudu/ulos')
     sign_in_as_staff(page, 'ville.virtanen', 'Hyvä-alkusalasana-42', secret)
     expect(page.get_by_text('Käsittelijä', exact=True).first).to_be_visible()
+
+
+def test_a_closed_account_cannot_act_from_a_page_it_already_had_open(browser: Browser, portal: PortalServer) -> None:
+    contexts = [browser.new_context(base_url=portal.base_url, viewport={'width': 1280, 'height': 900})
+                for _ in range(2)]
+    try:
+        kaisa, boss = (context.new_page() for context in contexts)
+        sign_in_as_staff(kaisa, 'kaisa.kasittelija')
+        kaisa.goto('/kasittely/pyynto/979728')
+        wait_for_page(kaisa)
+        sign_in_as_staff(boss, 'admin')
+        boss.goto('/kasittely/yllapito/kasittelijat')
+        wait_for_page(boss)
+        boss.get_by_role('button', name='Sulje tunnus: Kaisa Käsittelijä').click()
+        expect(boss.get_by_role('button', name='Avaa tunnus: Kaisa Käsittelijä')).to_be_visible()
+
+        kaisa.get_by_role('button', name='Ota itselleni').click()
+        kaisa.wait_for_url('**/kirjaudu/salasana')
+        boss.goto('/kasittely/pyynto/979728')
+        wait_for_page(boss)
+        expect(boss.get_by_text('Käsittelijä: ei käsittelijää', exact=True)).to_be_visible()
+        boss.goto('/kasittely/yllapito/kasittelijat')
+        wait_for_page(boss)
+        boss.get_by_role('button', name='Avaa tunnus: Kaisa Käsittelijä').click()  # leave the demo as it was
+        expect(boss.get_by_role('button', name='Sulje tunnus: Kaisa Käsittelijä')).to_be_visible()
+    finally:
+        for context in contexts:
+            context.close()
