@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-unit test-pages test-browser lint bench clean demo-reset
+.PHONY: run test test-unit test-pages test-browser test-scaleout lint bench clean demo-reset
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test-pages: $(TEST_STAMP)
 	$(PY) -m pytest -p nicegui.testing.user_plugin tests/pages -q
 test-browser: $(TEST_STAMP)
 	$(PY) -m pytest tests/browser -q
+# Two instances behind nginx on PostgreSQL and Redis, fault and API fuzz tests (needs the services running: .ci/run).
+test-scaleout: $(TEST_STAMP)
+	@scripts/require-debian-packages chromium nginx-light
+	$(PY) -m pytest tests/scaleout -q
 
 # Delete everything in a demo installation and load the demo data again (refuses unless DEMO_DATA=true).
 demo-reset: $(RUN_STAMP) .env
@@ -47,6 +51,7 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 
 bench: $(TEST_STAMP)
+	@scripts/require-debian-packages xmlsec1
 	$(PY) -m bench
 
 clean:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from nicegui import app
@@ -42,6 +43,7 @@ class ApiError(Exception):
 class ErrorBody(BaseModel):
     error: str = Field(description='a stable code: unauthorized, not_found, conflict, invalid, forbidden')
     message: str
+    details: list[dict] | None = Field(default=None, description='for invalid input: which fields and why')
 
 
 def _clean_text(value: str) -> str:
@@ -264,12 +266,22 @@ async def _api_error(_request: Request, error: Exception) -> JSONResponse:
                         headers={'WWW-Authenticate': 'Bearer'} if error.status == 401 else None)
 
 
+async def _invalid_input(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = [{'field': '.'.join(str(part) for part in problem.get('loc', ())), 'problem': problem.get('msg', '')}
+               for problem in error.errors()]
+    return JSONResponse({'error': 'invalid', 'message': 'The request has invalid or missing values: '
+                         + '; '.join(f'{d["field"]}: {d["problem"]}' for d in details)[:2000],
+                         'details': details}, status_code=422)
+
+
 def api_app() -> FastAPI:
     """The API as its own FastAPI application, so its OpenAPI schema holds only the API (not NiceGUI's routes)."""
     api = FastAPI(title='Asiakaspalveluportaali integration API', version='1', openapi_url='/openapi.json',
                   docs_url='/docs', redoc_url=None)
     api.include_router(router)
     api.add_exception_handler(ApiError, _api_error)
+    api.add_exception_handler(RequestValidationError, _invalid_input)
     return api
 
 

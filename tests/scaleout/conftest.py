@@ -96,6 +96,8 @@ def start_nginx(run_dir: Path, upstream_ports: list[int]) -> Nginx:
     config = string.Template(NGINX_TEMPLATE.read_text(encoding='utf-8')).safe_substitute(
         run_dir=run_dir, listen=f'127.0.0.1:{port}', servers=servers)
     assert '${' not in config, 'a placeholder of deploy/nginx.conf was left unfilled'
+    if os.geteuid() == 0:  # as root nginx's workers would run as nobody, who cannot enter pytest's 0700 temp dirs
+        config = 'user root;\n' + config
     config_path = run_dir / 'nginx.conf'
     config_path.write_text(config, encoding='utf-8')
     subprocess.run([NGINX, '-t', '-q', '-p', str(run_dir), '-c', str(config_path)], check=True,
