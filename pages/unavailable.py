@@ -81,7 +81,7 @@ def _event_error(error: Exception) -> None:
     if not is_database_down(error):
         return
     with contextlib.suppress(RuntimeError):  # not inside a page (a background task): the log has it
-        ui.notify(f'{t(TITLE)}. {t(TEXT)}', type='warning', position='top', timeout=10_000, close_button=t('Sulje'))
+        ui.notify(f'{t(TITLE)}. {t(TEXT)}', type='warning', multi_line=True, timeout=10_000, close_button=t('Sulje'))
 
 
 def register() -> None:
