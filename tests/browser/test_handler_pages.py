@@ -215,8 +215,15 @@ def test_a_closed_account_cannot_act_from_a_page_it_already_had_open(browser: Br
         boss.get_by_role('button', name='Sulje tunnus: Kaisa Käsittelijä').click()
         expect(boss.get_by_role('button', name='Avaa tunnus: Kaisa Käsittelijä')).to_be_visible()
 
-        kaisa.get_by_role('button', name='Ota itselleni').click()
-        kaisa.wait_for_url('**/kirjaudu/salasana')
+        take = kaisa.get_by_role('button', name='Ota itselleni')
+        expect(take).to_be_visible()
+        take.click()
+        try:
+            kaisa.wait_for_url('**/kirjaudu/salasana')
+        except Exception:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            kaisa.screenshot(path=str(SHOTS / 'closed-account-failure.png'), full_page=True)
+            raise
         boss.goto('/kasittely/pyynto/979728')
         wait_for_page(boss)
         expect(boss.get_by_text('Käsittelijä: ei käsittelijää', exact=True)).to_be_visible()
