@@ -300,3 +300,19 @@ def test_a_person_entered_at_the_idp_in_swedish(page: Page) -> None:
     wait_for_page(page)
     expect(page.get_by_role('heading', name='REGISTRERA DIG SOM ANVÄNDARE')).to_be_visible()
     expect(page.locator('header').get_by_text('Greta Grönholm').first).to_be_visible()
+
+
+def test_behind_https_the_session_cookie_is_secure(tmp_path: Path) -> None:
+    import urllib.request
+
+    from tests.support.databases import fresh_database_url
+    from tests.support.server import start_portal
+
+    with fresh_database_url(tmp_path) as url:
+        server = start_portal(tmp_path / 'data', url, BASE_URL='https://asiakaspalvelu.example')
+        try:
+            with urllib.request.urlopen(f'{server.base_url}/', timeout=10) as response:
+                cookie = response.headers.get('set-cookie', '').lower()
+        finally:
+            server.stop()
+    assert 'session=' in cookie and 'secure' in cookie and 'httponly' in cookie and 'samesite=lax' in cookie
