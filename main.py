@@ -5,8 +5,8 @@ from nicegui import app, ui
 
 import pages
 from auth.access import AccessMiddleware
-from auth.upload_limit import UploadLimitMiddleware
 from auth.kiosk import KioskMiddleware
+from auth.upload_limit import UploadLimitMiddleware
 from config import load_settings_or_exit
 from services.email.delivery import start_email_delivery, stop_email_delivery
 from services.retention import start_retention_schedule
@@ -16,9 +16,11 @@ settings = load_settings_or_exit()
 logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
 prepare_database_or_exit(settings)
 
+# Quasar's request loading bar is a progress bar without an accessible name (axe: aria-progressbar-name).
+app.config.quasar_config['loadingBar']['skipHijack'] = True
 app.add_middleware(AccessMiddleware)
-app.add_middleware(UploadLimitMiddleware)  # NiceGUI checks upload sizes only in the browser
 app.add_middleware(KioskMiddleware)  # no-store pages and Clear-Site-Data on sign-out when KIOSK_MODE is on
+app.add_middleware(UploadLimitMiddleware)  # NiceGUI checks upload sizes only in the browser
 pages.register_all()
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
 app.on_shutdown(stop_email_delivery)
@@ -36,4 +38,5 @@ if __name__ in {'__main__', '__mp_main__'}:
         show=False,
         favicon='🏛️',
         show_welcome_message=False,
+        reconnect_timeout=10,  # the default 3 s (ping timeout 2 s) dropped sockets of busy clients under load
     )

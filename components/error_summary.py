@@ -26,7 +26,8 @@ class ErrorSummary:
                         else:
                             ui.link(message, f'#{field.html_id}').classes('text-red-900 underline') \
                                     .on('click.prevent', lambda f=field: f.run_method('focus'))
-        card.run_method('$el.focus')
+        # Focus the summary so a screen reader announces it and Tab continues from its links.
+        ui.run_javascript(f'document.getElementById("{card.html_id}")?.focus()')
 
     def clear(self) -> None:
         self.container.clear()

@@ -127,7 +127,6 @@ def _footer() -> None:
             ui.link(t('Saavutettavuusseloste'), '/saavutettavuusseloste')
 
 
-
 def _one_time_notice() -> None:
     """A notice left by the previous page (e.g. 'Luonnos 5474 on tallennettu.'), shown once at the top."""
     notice = app.storage.user.pop(NOTICE_KEY, None)
@@ -146,7 +145,7 @@ def frame(active: str | None = None, *, title: str | None = None, navigation: bo
     user = session.current_user()
     lang = language_for(user)
     apply_page_language(lang)
-    ui.colors(primary=BRAND_COLOUR)
+    ui.colors(primary=BRAND_COLOUR, positive='#2e7d32', negative='#b71c1c')  # white text on both: 5:1+
     ui.add_head_html(_STYLE)
     ui.query('.nicegui-content').classes('p-0 gap-0 min-h-screen')
     if title:

@@ -12,9 +12,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from locales import t
-from models import AuditEvent, Organisation, Representation, User
+from models import Organisation, Representation, User
 from models.db import session_scope
 
+from . import audit
 from .passwords import hash_password, password_problem, verify_password
 from .validation import check_email, check_phone, check_text
 
@@ -106,7 +107,7 @@ def update_account(user: User, *, given_name: str, surname: str, email: str, ema
         db.add(row)
         if changed:
             # Which fields changed, not their values: the log must not become a copy of personal data.
-            db.add(AuditEvent(actor_id=row.id, action='own_details_changed', details={'fields': changed}))
+            audit.record(db, row, 'own_details_changed', fields=changed)
     return {}
 
 
@@ -131,5 +132,5 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> dict
             return errors
         row.password_hash = hash_password(new)
         db.add(row)
-        db.add(AuditEvent(actor_id=row.id, action='password_changed', details={}))
+        audit.record(db, row, 'password_changed')
     return {}

@@ -48,6 +48,10 @@ ACTION_LABELS: dict[str, str] = {
     'draft_expired': N_('Poisti vanhentuneen luonnoksen'),
     'personal_data_removed': N_('Poisti henkilötiedot säilytysajan päätyttyä'),
     'feedback_handled': N_('Käsitteli saavutettavuuspalautteen'),
+    # The person's own account (services.registration, services.account).
+    'registered': N_('Rekisteröityi käyttäjäksi'),
+    'own_details_changed': N_('Muutti omia tietojaan'),
+    'password_changed': N_('Vaihtoi salasanan'),
 }
 
 

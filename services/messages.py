@@ -13,9 +13,10 @@ from datetime import datetime
 from sqlmodel import col, select, update
 
 from locales import t
-from models import AuditEvent, Message, MessageKind, RequestStatus, User, utcnow
+from models import Message, MessageKind, RequestStatus, User, utcnow
 from models.db import session_scope
 
+from . import audit
 from .attachments import AttachmentRefused, attached_bytes, check_upload, store_attachment
 from .requests import CENTRE_MESSAGE_KINDS, AttachmentInfo, RequestNotFound, attachment_infos, owned_request
 
@@ -107,8 +108,8 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
         request.citizen_replied = True
         request.modified_at = now
         db.add(request)
-        db.add(AuditEvent(actor_id=user.id, request_id=number, action='citizen_replied',
-                          details={'message_id': message.id, 'attachments': len(checked)}))
+        audit.record(db, user, 'citizen_replied', request_id=number, message_id=message.id,
+                     attachments=len(checked))
         return message.id
 
 

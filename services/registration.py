@@ -13,9 +13,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from locales import normalise_language, t
-from models import AuditEvent, User, UserRole, utcnow
+from models import User, UserRole, utcnow
 from models.db import session_scope
 
+from . import audit
 from .identity import identity_hash, mask_identity_number
 from .passwords import hash_password, password_problem
 from .validation import check_email
@@ -118,8 +119,7 @@ def register(user_id: int, form: RegistrationForm) -> dict[str, str]:
             user.password_hash = hash_password(form.password)
         user.registered_at = utcnow()
         db.add(user)
-        db.add(AuditEvent(actor_id=user.id, action='registered',
-                          details={'password': bool(form.password), 'email_allowed': user.email_allowed}))
+        audit.record(db, user, 'registered', password=bool(form.password), email_allowed=user.email_allowed)
         _welcome(db, user)
     return {}
 

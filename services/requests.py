@@ -26,6 +26,7 @@ from models import (
 )
 from models.db import session_scope
 
+from . import audit
 from .catalogue import service_title
 from .forms import FORMS
 
@@ -199,5 +200,4 @@ def delete_draft(user: User, number: int) -> None:
         # The audit trail outlives the draft: earlier events keep their details, only the link to the row goes.
         db.exec(update(AuditEvent).where(AuditEvent.request_id == number).values(request_id=None))
         db.delete(request)
-        db.add(AuditEvent(actor_id=user.id, action='draft_deleted',
-                          details={'request_number': number, 'service_code': request.service_code}))
+        audit.record(db, user, 'draft_deleted', request_number=number, service_code=request.service_code)

@@ -182,8 +182,9 @@ def test_two_instances_at_once_warn_and_delete_once(owner: User) -> None:
 async def test_the_schedule_runs_a_pass_at_start_but_not_in_a_demo(owner: User, monkeypatch) -> None:
     import asyncio
 
-    import config
     from nicegui import core
+
+    import config
 
     monkeypatch.setattr(core, 'loop', asyncio.get_running_loop())  # as when the app runs
     number = _draft(owner, 175)
