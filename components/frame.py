@@ -55,7 +55,7 @@ _STYLE = f'''
   .portal-nav a:hover {{ background: #e8eef3; }}
   .portal-nav a[aria-current="page"] {{ border-bottom-color: var(--brand); color: var(--brand); }}
   .portal-main {{ max-width: 1200px; width: 100%; margin: 0 auto; padding: 1.25rem 1rem 3rem; }}
-  .portal-footer {{ background: #e2e7ec; color: #1b1b1b; }}
+  .portal-footer {{ background: #e2e7ec !important; color: #1b1b1b !important; }}
   .portal-footer a {{ color: #003a5c; }}
   a {{ color: #00507a; }}
 </style>
@@ -84,7 +84,7 @@ def _language_selector(user: User | None, lang: str) -> None:
 def _header(user: User | None, lang: str) -> None:
     settings = get_settings()
     profile = session.current_profile()
-    with ui.element('header').classes('portal-header w-full'):
+    with ui.element('div').classes('portal-header w-full'):
         with ui.row().classes('w-full max-w-[1200px] mx-auto px-4 py-3 items-center gap-x-8 gap-y-2 flex-wrap'):
             home = ('/kasittely' if user.is_staff else '/paasivu') if user else '/'
             ui.link(settings.brand_name, home).classes(
@@ -121,7 +121,8 @@ def _navigation(active: str | None, user: User) -> None:
 
 def _footer() -> None:
     settings = get_settings()
-    with ui.element('footer').classes('portal-footer w-full mt-auto'):
+    # Quasar's q-footer, outside the page's <main>: the contentinfo landmark.
+    with ui.footer(fixed=False, elevated=False).classes('portal-footer w-full p-0 block'):
         with ui.row().classes('max-w-[1200px] mx-auto px-4 py-4 gap-6 flex-wrap'):
             ui.label(t('{brand} asiakaspalveluportaali', brand=settings.brand_name.capitalize()))
             ui.link(t('Saavutettavuusseloste'), '/saavutettavuusseloste')
@@ -147,14 +148,17 @@ def frame(active: str | None = None, *, title: str | None = None, navigation: bo
     apply_page_language(lang)
     ui.colors(primary=BRAND_COLOUR, positive='#2e7d32', negative='#b71c1c')  # white text on both: 5:1+
     ui.add_head_html(_STYLE)
-    ui.query('.nicegui-content').classes('p-0 gap-0 min-h-screen')
+    ui.query('.nicegui-content').classes('p-0 gap-0')
     if title:
         ui.page_title(f'{title} – {get_settings().brand_name.capitalize()}')
-    ui.link(t('Siirry sisältöön'), '#main').classes('skip-link')
-    _header(user, lang)
-    if navigation and user is not None:
-        _navigation(active, user)
-    with ui.element('main').classes('portal-main').props('id=main tabindex=-1') as main:
+    # Quasar's q-header holds the banner and navigation outside the page's <main> (NiceGUI's q-page is the one
+    # main landmark; the content below is its body, which the skip link targets).
+    with ui.header(fixed=False, elevated=False).classes('p-0 gap-0 block bg-transparent'):
+        ui.link(t('Siirry sisältöön'), '#main').classes('skip-link')
+        _header(user, lang)
+        if navigation and user is not None:
+            _navigation(active, user)
+    with ui.element('div').classes('portal-main').props('id=main tabindex=-1') as main:
         _one_time_notice()
         idle_warning(user)  # the session-timeout warning and activity tracking (sign-in area)
         yield main

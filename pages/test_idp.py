@@ -48,13 +48,13 @@ def _layout(lang: str) -> ui.element:
     apply_page_language(lang)
     ui.colors(primary=IDP_COLOUR)
     ui.add_head_html(_STYLE)
-    ui.query('.nicegui-content').classes('p-0 gap-0 min-h-screen')
+    ui.query('.nicegui-content').classes('p-0 gap-0')
     ui.page_title(t('Suomi.fi-tunnistus (testi)'))
-    with ui.element('header').classes('idp-header w-full'):
+    with ui.header(fixed=False, elevated=False).classes('idp-header w-full p-0 block'):
         with ui.row().classes('max-w-[760px] mx-auto px-4 py-3 items-baseline gap-4'):
             ui.label('Suomi.fi').classes('text-2xl font-extrabold')
             ui.label(t('Tunnistus – paikallinen testiympäristö'))
-    return ui.element('main').classes('idp-main').props('id=main tabindex=-1')
+    return ui.element('div').classes('idp-main').props('id=main tabindex=-1')  # inside the page's <main>
 
 
 def _post_form(form: PostForm, label: str, marker: str) -> None:

@@ -86,7 +86,7 @@ def test_refund_flow_by_keyboard_alone(page: Page) -> None:
     page.keyboard.press('Enter')
 
     expect(page.get_by_role('heading', name='Esikatselu', level=2)).to_be_visible()
-    expect(page.locator('main#main')).to_contain_text('FI48 2222 3333 4444 55')
+    expect(page.locator('#main')).to_contain_text('FI48 2222 3333 4444 55')
     tab_to(page, re.compile('^Lähetä$'))
     page.keyboard.press('Enter')
     page.wait_for_url(re.compile(r'/palvelupyynto/\d+/lahetetty$'))

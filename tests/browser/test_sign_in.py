@@ -182,7 +182,7 @@ def test_a_tampered_or_replayed_answer_gets_a_clear_finnish_refusal_and_no_sessi
     wait_for_page(page)
     expect(page.get_by_role('heading', name='Kirjautuminen epäonnistui')).to_be_visible()
     expect(page.get_by_text('Et ole kirjautunut palveluun.')).to_be_visible()
-    body = page.locator('main#main').inner_text()
+    body = page.locator('#main').inner_text()
     assert 'Traceback' not in body and 'Error' not in body and 'saml' not in body.lower()
     assert axe_violations(_settled(page)) == []
     _shot(page, 'refused')

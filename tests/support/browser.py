@@ -21,5 +21,5 @@ def axe_violations(page: Page) -> list[str]:
 
 def wait_for_page(page: Page) -> None:
     """NiceGUI renders after its socket connects: wait until the frame is there."""
-    page.wait_for_selector('main#main', timeout=15_000)
+    page.wait_for_selector('#main', timeout=15_000)
     page.wait_for_load_state('networkidle')
