@@ -5,10 +5,8 @@ validated field by field; the answer is a {field: message} dict that is empty wh
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from locales import t
@@ -17,9 +15,8 @@ from models.db import session_scope
 
 from . import audit
 from .passwords import hash_password, password_problem, verify_password
+from .registration import check_username
 from .validation import check_email, check_phone, check_text
-
-_USERNAME = re.compile(r'^[A-Za-z0-9._@+-]{3,254}$')
 
 
 @dataclass(frozen=True)
@@ -89,12 +86,8 @@ def update_account(user: User, *, given_name: str, surname: str, email: str, ema
         username = username.strip()
         if not username and row.password_hash is None:
             values['username'] = None  # a person who signs in only with Suomi.fi needs none
-        elif not _USERNAME.match(username):
-            errors['username'] = t('Käyttäjätunnuksessa saa olla 3–254 merkkiä: kirjaimia a–z, numeroita ja '
-                                   'merkkejä . _ @ + -.')
-        elif db.exec(select(User.id).where(func.lower(User.username) == username.lower(),
-                                           User.id != row.id)).first() is not None:
-            errors['username'] = t('Käyttäjätunnus on jo käytössä. Valitse toinen.')
+        elif problem := check_username(db, username, row.id):
+            errors['username'] = problem
         else:
             values['username'] = username
         if errors:
