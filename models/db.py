@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -48,6 +48,25 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# Any fixed number: the key of PostgreSQL's advisory lock that serialises start-up work across instances.
+_STARTUP_LOCK_KEY = 7_405_001
+
+
+@contextmanager
+def startup_lock(url: str | None = None) -> Iterator[None]:
+    """Let one instance at a time migrate and seed a shared PostgreSQL database (SQLite is one process anyway)."""
+    url = url or get_settings().database_url
+    if not url.startswith('postgresql'):
+        yield
+        return
+    with get_engine(url).connect() as connection:
+        connection.execute(text('SELECT pg_advisory_lock(:key)'), {'key': _STARTUP_LOCK_KEY})
+        try:
+            yield
+        finally:
+            connection.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': _STARTUP_LOCK_KEY})
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:

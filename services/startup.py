@@ -13,12 +13,13 @@ log = logging.getLogger(__name__)
 
 
 def prepare_database(settings: Settings) -> None:
-    from models.db import migrate
+    from models.db import migrate, startup_lock
 
-    migrate(settings.database_url)
-    sync_services()
-    if settings.demo_data:
-        load_demo_data()
+    with startup_lock(settings.database_url):  # instances starting together take turns
+        migrate(settings.database_url)
+        sync_services()
+        if settings.demo_data:
+            load_demo_data()
 
 
 def prepare_database_or_exit(settings: Settings) -> None:

@@ -1,4 +1,6 @@
 """Migrations and demo data, on SQLite and (in CI's second run) on PostgreSQL."""
+from pathlib import Path
+
 import pytest
 from sqlalchemy import inspect
 from sqlmodel import SQLModel, func, select
@@ -51,3 +53,23 @@ def test_new_requests_are_numbered_after_the_seed(database: str) -> None:
         db.add(request)
         db.flush()
         assert request.id > 979825
+
+
+def test_instances_starting_together_take_turns(database: str, tmp_path: Path) -> None:
+    """Three instances migrating and seeding one PostgreSQL database at once all start (advisory lock)."""
+    import os
+    import subprocess
+    import sys
+
+    if not database.startswith('postgresql'):
+        pytest.skip('one SQLite file belongs to one process; CI runs this against PostgreSQL')
+    downgrade(database, 'base')
+    code = ('from config import load_settings_or_exit; from services.startup import prepare_database; '
+            'prepare_database(load_settings_or_exit())')
+    env = {**os.environ, 'DEMO_DATA': 'true', 'DATABASE_URL': database}
+    processes = [subprocess.Popen([sys.executable, '-c', code], env={**env, 'DATA_DIR': str(tmp_path / str(i))},
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(3)]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    with session_scope() as db:
+        assert db.exec(select(func.count()).select_from(ServiceRequest)).one() == 7
