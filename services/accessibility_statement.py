@@ -51,8 +51,7 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
         Section('Ei-saavutettava sisältö', (
             'Seuraavat sisällöt eivät ole vielä kaikilta osin saavutettavia:',), (
             'Palvelupyynnön PDF-kuittaus ei ole merkitty (tagged) PDF-tiedosto: siitä puuttuvat otsikko- ja '
-            'rakennemerkinnät, ja sen kieleksi on merkitty suomi myös ruotsin- ja englanninkielisenä '
-            '(WCAG 1.3.1, 1.3.2 ja 3.1.1). Samat tiedot ovat '
+            'rakennemerkinnät (WCAG 1.3.1 ja 1.3.2). Samat tiedot ovat '
             'saavutettavassa muodossa Oma asiointi -sivulla ja vahvistussähköpostissa.',
             'Käyttöliittymäkirjaston omat ilmoitukset, kuten yhteyden katkeamisesta kertova ilmoitus, näkyvät '
             'vain englanniksi eikä niiden kieltä ole merkitty (WCAG 3.1.2).',
@@ -88,9 +87,8 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Uppfyller kraven delvis. Nedan listas de brister vi känner till.',)),
         Section('Innehåll som inte är tillgängligt', (
             'Följande innehåll är ännu inte tillgängligt i alla avseenden:',), (
-            'Kvittensen på en serviceförfrågan är inte en taggad PDF-fil: rubrik- och strukturmärkning saknas, och '
-            'som språk är finska angivet också i den svenska och engelska versionen (WCAG 1.3.1, 1.3.2 och 3.1.1). '
-            'Samma uppgifter finns i '
+            'Kvittensen på en serviceförfrågan är inte en taggad PDF-fil: rubrik- och strukturmärkning saknas '
+            '(WCAG 1.3.1 och 1.3.2). Samma uppgifter finns i '
             'tillgänglig form på sidan Mina ärenden och i bekräftelsemejlet.',
             'Användargränssnittsbibliotekets egna meddelanden, såsom meddelandet om bruten förbindelse, visas '
             'endast på engelska och deras språk är inte märkt (WCAG 3.1.2).',
@@ -126,9 +124,8 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Partially compliant. The shortcomings we know of are listed below.',)),
         Section('Non-accessible content', (
             'The following content is not yet accessible in every respect:',), (
-            'The PDF receipt of a service request is not a tagged PDF: heading and structure tags are missing, and '
-            'its language is set to Finnish also in the Swedish and English versions (WCAG 1.3.1, 1.3.2 and '
-            '3.1.1). The same information is available in an '
+            'The PDF receipt of a service request is not a tagged PDF: heading and structure tags are missing '
+            '(WCAG 1.3.1 and 1.3.2). The same information is available in an '
             'accessible form on the My transactions page and in the confirmation email.',
             'Messages of the user interface library itself, such as the notice of a lost connection, appear in '
             'English only and their language is not marked (WCAG 3.1.2).',

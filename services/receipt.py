@@ -7,7 +7,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from config import get_settings
-from locales import t
+from locales import current_language, t
 
 from .answers import answer_sections
 from .formatting import format_datetime
@@ -27,7 +27,7 @@ def build_receipt(request: SentRequest) -> bytes:
     brand = get_settings().brand_name
     pdf.set_title(t('Kuittaus palvelupyynnöstä {number}', number=request.number))
     pdf.set_author(brand)
-    pdf.set_lang('fi')
+    pdf.set_lang(current_language())  # the document language screen readers use
     pdf.add_page()
     width = pdf.epw
 
