@@ -20,6 +20,7 @@ from services.accessibility_statement import (
     SUPERVISOR,
     SUPERVISOR_EMAIL,
     SUPERVISOR_PHONE,
+    SUPERVISOR_PHONE_E164,
     UPDATED,
 )
 
@@ -59,7 +60,7 @@ def _statement(lang: str) -> None:
                 ui.link(SUPERVISOR_EMAIL, f'mailto:{SUPERVISOR_EMAIL}')
             with ui.row().classes('gap-1'):
                 ui.label(f'{supervisor.phone_label}:')
-                ui.link(SUPERVISOR_PHONE, 'tel:+358295016000')
+                ui.link(SUPERVISOR_PHONE, f'tel:{SUPERVISOR_PHONE_E164}')
 
 
 def _page_concerned(request: Request, sivu: str | None) -> str:

@@ -4,8 +4,8 @@ keys). Structure of the model statement Finnish public bodies use (law 306/2019 
 Placeholders: {brand}, {url}, {prepared}, {updated}. Update PREPARED/UPDATED and KNOWN_ISSUES whenever the portal
 is assessed again. The enforcement authority's details are in SUPERVISOR.
 
-Note on SUPERVISOR: government proposal HE 71/2024 moves the supervision from the Regional State Administrative
-Agency for Southern Finland to Traficom; check the current authority and its contact details before publishing.
+Note on SUPERVISOR: under government proposal HE 71/2024 the supervision moved from the Regional State Administrative
+Agency for Southern Finland to Traficom on 1.1.2025; confirm the contact details before publishing.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from datetime import date
 
 PREPARED = date(2026, 11, 30)
 UPDATED = date(2026, 11, 30)
-SUPERVISOR_EMAIL = 'saavutettavuus@avi.fi'
-SUPERVISOR_PHONE = '0295 016 000'
+SUPERVISOR_EMAIL = 'saavutettavuus@traficom.fi'
+SUPERVISOR_PHONE = '029 534 5000'
+SUPERVISOR_PHONE_E164 = '+358295345000'
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ SUPERVISOR: dict[str, Supervisor] = {
         intro='Jos huomaat sivustolla saavutettavuusongelmia, anna ensin palautetta meille. Jos et ole tyytyväinen '
               'saamaasi vastaukseen tai et saa vastausta lainkaan kahden viikon aikana, voit tehdä ilmoituksen '
               'valvontaviranomaiselle. Sivulla kerrotaan, miten ilmoituksen voi tehdä ja miten asia käsitellään.',
-        name='Etelä-Suomen aluehallintovirasto', unit='Saavutettavuuden valvonnan yksikkö',
+        name='Liikenne- ja viestintävirasto Traficom', unit='Saavutettavuuden valvonta',
         website_label='saavutettavuusvaatimukset.fi', website_url='https://www.saavutettavuusvaatimukset.fi',
         email_label='Sähköposti', phone_label='Puhelinvaihde'),
     'sv': Supervisor(
@@ -165,7 +166,7 @@ SUPERVISOR: dict[str, Supervisor] = {
         intro='Om du upptäcker problem med tillgängligheten, ge först respons till oss. Om du inte är nöjd med '
               'svaret eller inte får något svar inom två veckor, kan du göra en anmälan till tillsynsmyndigheten. '
               'På webbplatsen finns information om hur du gör en anmälan och hur ärendet behandlas.',
-        name='Regionförvaltningsverket i Södra Finland', unit='Enheten för tillgänglighetstillsyn',
+        name='Transport- och kommunikationsverket Traficom', unit='Tillgänglighetstillsynen',
         website_label='tillganglighetskrav.fi', website_url='https://www.tillganglighetskrav.fi',
         email_label='E-post', phone_label='Telefonväxel'),
     'en': Supervisor(
@@ -173,7 +174,7 @@ SUPERVISOR: dict[str, Supervisor] = {
         intro='If you notice accessibility problems, please give feedback to us first. If you are not satisfied '
               'with our answer, or you get no answer within two weeks, you can report the matter to the '
               'enforcement authority. Its website explains how to make a report and how it is handled.',
-        name='Regional State Administrative Agency for Southern Finland', unit='Accessibility Monitoring Unit',
+        name='Finnish Transport and Communications Agency Traficom', unit='Accessibility supervision',
         website_label='webaccessibility.fi', website_url='https://www.webaccessibility.fi',
         email_label='Email', phone_label='Switchboard'),
 }

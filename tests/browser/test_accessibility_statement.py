@@ -39,8 +39,8 @@ def test_statement_in_each_language_passes_axe(page: Page, lang: str) -> None:
     expect(page.get_by_role('heading', name=title, level=1)).to_be_visible()
     expect(page.get_by_role('heading', name=supervisor, level=2)).to_be_visible()
     expect(page.get_by_role('button', name=send)).to_be_visible()
-    expect(page.get_by_role('link', name='saavutettavuus@avi.fi')).to_have_attribute('href',
-                                                                                    'mailto:saavutettavuus@avi.fi')
+    expect(page.get_by_role('link', name='saavutettavuus@traficom.fi')).to_have_attribute('href',
+                                                                                    'mailto:saavutettavuus@traficom.fi')
     assert page.evaluate('document.documentElement.lang') == {'fi': 'fi', 'sv': 'sv', 'en': 'en-GB'}[lang]
     page.screenshot(path=str(SHOTS / f'statement-{lang}.png'), full_page=True)
     assert axe_violations(page) == []
