@@ -54,6 +54,7 @@ class Settings:
     kiosk_idle_seconds: int = 180
     draft_retention_days: int = 180
     resolved_retention_days: int = 3650
+    trusted_proxies: str = '127.0.0.1'
 
     @property
     def secure_cookies(self) -> bool:
@@ -192,6 +193,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kiosk_idle_seconds=_read_int(env, 'KIOSK_IDLE_SECONDS', 180, 5, 3600),
         draft_retention_days=_read_int(env, 'DRAFT_RETENTION_DAYS', 180, 8, 3650),
         resolved_retention_days=_read_int(env, 'RESOLVED_RETENTION_DAYS', 3650, 30, 36500),
+        trusted_proxies=env.get('TRUSTED_PROXIES', '').strip() or '127.0.0.1',
     )
 
 

@@ -38,5 +38,7 @@ if __name__ in {'__main__', '__mp_main__'}:
         show=False,
         favicon='🏛️',
         show_welcome_message=False,
+        # Client addresses (login throttling) come from X-Forwarded-For only when the proxy is one of these.
+        forwarded_allow_ips=settings.trusted_proxies,
         reconnect_timeout=10,  # the default 3 s (ping timeout 2 s) dropped sockets of busy clients under load
     )
