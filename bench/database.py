@@ -22,6 +22,8 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import event, insert, text
 
+from models.db import scratch_postgres_database
+
 REQUESTS = int(os.environ.get('BENCH_REQUESTS', '200000'))
 CITIZENS = 20_000
 HEAVY_OWNER_REQUESTS = 1_000  # Onni Korhonen, the demo citizen, gets this many: a heavy user's Oma asiointi
@@ -35,18 +37,8 @@ def scratch_database(kind: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix='portal-bench-db-') as folder:
             yield f'sqlite:///{Path(folder) / "bench.db"}'
         return
-    name = f'portal_bench_{uuid.uuid4().hex[:10]}'
-    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE {name}')
-    try:
-        yield POSTGRES_SERVER.rsplit('/', 1)[0] + f'/{name}'
-    finally:
-        from models.db import _engines
-
-        for url in [url for url in _engines if url.endswith(f'/{name}')]:
-            _engines.pop(url).dispose()
-        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+    with scratch_postgres_database(POSTGRES_SERVER, 'portal_bench') as url:
+        yield url
 
 
 def _use(url: str) -> None:

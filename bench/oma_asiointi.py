@@ -13,7 +13,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -140,22 +139,13 @@ def main() -> None:
         if not server:
             print('PostgreSQL: skipped (set BENCH_POSTGRES_URL to run it)')
             return
-        import psycopg
+        from models.db import dispose_engines, scratch_postgres_database
 
-        admin = server.replace('postgresql+psycopg://', 'postgresql://')
-        name = f'bench_oma_{uuid.uuid4().hex[:10]}'
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE {name}')
-        try:
-            run(admin.rsplit('/', 1)[0] + f'/{name}', 'PostgreSQL')
-        finally:
-            from models.db import _engines
-
-            for engine in _engines.values():
-                engine.dispose()
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-
+        with scratch_postgres_database(server, 'bench_oma') as url:
+            try:
+                run(url, 'PostgreSQL')
+            finally:
+                dispose_engines()
 
 if __name__ == '__main__':
     main()
