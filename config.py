@@ -10,6 +10,7 @@ import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -18,6 +19,12 @@ PROJECT_DIR = Path(__file__).resolve().parent
 SIGN_IN_MODES = ('test-idp', 'suomifi-test', 'production')
 SMTP_SECURITY_MODES = ('starttls', 'tls', 'none')
 LEVELS_OF_ASSURANCE = ('loa2', 'loa3')
+# Signature algorithms a SAML message may be signed with (SHA-256 or stronger only); the setting names a subset.
+SIGNATURE_ALGORITHMS = {
+    'rsa-sha256': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    'rsa-sha384': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
+    'rsa-sha512': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+}
 
 
 class ConfigError(ValueError):
@@ -55,6 +62,19 @@ class Settings:
     draft_retention_days: int = 180
     resolved_retention_days: int = 3650
     trusted_proxies: str = '127.0.0.1'
+    saml_sp_entity_id: str = ''
+    saml_idp_metadata_url: str = ''
+    saml_idp_metadata_signing_cert: Path | None = None
+    saml_idp_metadata_refresh_hours: int = 6
+    saml_signing_key: Path | None = None
+    saml_signing_cert: Path | None = None
+    saml_encryption_key: Path | None = None
+    saml_encryption_cert: Path | None = None
+    saml_signature_algorithms: tuple[str, ...] = (SIGNATURE_ALGORITHMS['rsa-sha256'],)
+    saml_organization_name: str = ''
+    saml_organization_url: str = ''
+    saml_technical_contact: tuple[str, str] = ('', '')  # (name, email)
+    saml_support_contact: tuple[str, str] = ('', '')
 
     @property
     def secure_cookies(self) -> bool:
@@ -146,13 +166,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f'DATABASE_URL must be an sqlite:/// or postgresql:// URL (got {scheme!r})')
 
     sign_in_mode = _read_choice(env, 'SIGN_IN_MODE', 'test-idp', SIGN_IN_MODES)
-    metadata_raw = env.get('SAML_IDP_METADATA', '').strip()
-    saml_idp_metadata = Path(metadata_raw).resolve() if metadata_raw else None
-    if sign_in_mode != 'test-idp':
-        if saml_idp_metadata is None:
-            raise ConfigError(f'SAML_IDP_METADATA must name the IdP metadata file when SIGN_IN_MODE is {sign_in_mode}')
-        if not saml_idp_metadata.is_file():
-            raise ConfigError(f'SAML_IDP_METADATA file {str(saml_idp_metadata)!r} does not exist')
+    if sign_in_mode == 'production' and not base_url.startswith('https://'):
+        raise ConfigError(f'BASE_URL must be an https:// address when SIGN_IN_MODE is production (got {base_url!r})')
+    saml = _read_saml_settings(env, sign_in_mode, base_url, _read_mail_from(env))
 
     smtp_security = _read_choice(env, 'SMTP_SECURITY', 'starttls', SMTP_SECURITY_MODES)
     attachment_types = tuple(
@@ -174,7 +190,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         brand_name=env.get('BRAND_NAME', '').strip() or 'MONETRA',
         default_region=env.get('DEFAULT_REGION', '').strip() or 'Keski-Suomi',
         sign_in_mode=sign_in_mode,
-        saml_idp_metadata=saml_idp_metadata,
         saml_level_of_assurance=_read_choice(env, 'SAML_LEVEL_OF_ASSURANCE', 'loa3', LEVELS_OF_ASSURANCE),
         smtp_host=env.get('SMTP_HOST', '').strip(),
         smtp_port=_read_int(env, 'SMTP_PORT', 587 if smtp_security == 'starttls' else 465 if smtp_security == 'tls'
@@ -182,7 +197,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_security=smtp_security,
         smtp_username=env.get('SMTP_USERNAME', '').strip(),
         smtp_password=env.get('SMTP_PASSWORD', ''),
-        mail_from=env.get('MAIL_FROM', '').strip() or 'asiakaspalvelu@localhost',
+        mail_from=_read_mail_from(env),
         demo_data=_read_bool(env, 'DEMO_DATA', False),
         session_idle_minutes=_read_int(env, 'SESSION_IDLE_MINUTES', 15, 1, 24 * 60),
         attachment_max_file_mb=_read_int(env, 'ATTACHMENT_MAX_FILE_MB', 10, 1, 100),
@@ -194,7 +209,105 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         draft_retention_days=_read_int(env, 'DRAFT_RETENTION_DAYS', 180, 8, 3650),
         resolved_retention_days=_read_int(env, 'RESOLVED_RETENTION_DAYS', 3650, 30, 36500),
         trusted_proxies=env.get('TRUSTED_PROXIES', '').strip() or '127.0.0.1',
+        **saml,
     )
+
+
+def _read_mail_from(env: Mapping[str, str]) -> str:
+    return env.get('MAIL_FROM', '').strip() or 'asiakaspalvelu@localhost'
+
+
+def _read_path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name, '').strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f'{name} file {str(path)!r} does not exist')
+    return path
+
+
+def _read_contact(env: Mapping[str, str], name: str, default: tuple[str, str]) -> tuple[str, str]:
+    """A contact as 'Name <address>' (or only an address)."""
+    raw = env.get(name, '').strip()
+    if not raw:
+        return default
+    contact_name, address = parseaddr(raw)
+    if '@' not in address:
+        raise ConfigError(f'{name} must be "Name <email address>" (got {raw!r})')
+    return contact_name, address
+
+
+def _read_saml_settings(env: Mapping[str, str], mode: str, base_url: str, mail_from: str) -> dict:
+    """SAML service-provider settings. The test modes fill gaps with defaults (keys are generated into DATA_DIR);
+    production refuses to start without each setting Suomi.fi registers, so nothing changes by accident."""
+    production = mode == 'production'
+    metadata_raw = env.get('SAML_IDP_METADATA', '').strip()
+    metadata_file, metadata_url = None, ''
+    if metadata_raw.startswith('https://'):
+        metadata_url = metadata_raw
+    elif metadata_raw.startswith('http://'):
+        raise ConfigError('SAML_IDP_METADATA must be a file or an https:// address (metadata over http could be '
+                          'altered on the way)')
+    elif metadata_raw:
+        metadata_file = _read_path(env, 'SAML_IDP_METADATA')
+    elif mode != 'test-idp':
+        raise ConfigError(f'SAML_IDP_METADATA must name the IdP metadata file or https address when SIGN_IN_MODE '
+                          f'is {mode}')
+    signing_cert = _read_path(env, 'SAML_IDP_METADATA_SIGNING_CERT')
+    if production and signing_cert is None:
+        raise ConfigError('SAML_IDP_METADATA_SIGNING_CERT must name the certificate that signs the IdP metadata '
+                          'when SIGN_IN_MODE is production')
+
+    entity_id = env.get('SAML_SP_ENTITY_ID', '').strip()
+    if production and not entity_id:
+        raise ConfigError('SAML_SP_ENTITY_ID must be set when SIGN_IN_MODE is production (the entityID registered '
+                          'at Suomi.fi; it must not follow BASE_URL)')
+    keys = {name: _read_path(env, name) for name in
+            ('SAML_SIGNING_KEY', 'SAML_SIGNING_CERT', 'SAML_ENCRYPTION_KEY', 'SAML_ENCRYPTION_CERT')}
+    for pair in (('SAML_SIGNING_KEY', 'SAML_SIGNING_CERT'), ('SAML_ENCRYPTION_KEY', 'SAML_ENCRYPTION_CERT')):
+        given = [name for name in pair if keys[name]]
+        if (production and len(given) < 2) or len(given) == 1:
+            missing = ' and '.join(name for name in pair if not keys[name])
+            raise ConfigError(f'{missing} must be set{" when SIGN_IN_MODE is production" if production else ""} '
+                              f'(a key and its certificate go together)')
+        if given:
+            from auth.saml_keys import check_key_and_certificate
+
+            problem = check_key_and_certificate(keys[pair[0]], keys[pair[1]], require_ca_issued=production)
+            if problem:
+                raise ConfigError(f'{pair[1]}: {problem}')
+
+    algorithms_raw = env.get('SAML_SIGNATURE_ALGORITHMS', '').strip().lower() or 'rsa-sha256,rsa-sha384,rsa-sha512'
+    algorithms = tuple(name.strip() for name in algorithms_raw.split(',') if name.strip())
+    unknown = [name for name in algorithms if name not in SIGNATURE_ALGORITHMS]
+    if unknown or not algorithms:
+        raise ConfigError(f'SAML_SIGNATURE_ALGORITHMS must list some of {", ".join(SIGNATURE_ALGORITHMS)} '
+                          f'(got {algorithms_raw!r})')
+
+    organisation = env.get('SAML_ORGANIZATION_NAME', '').strip()
+    technical = _read_contact(env, 'SAML_TECHNICAL_CONTACT', ('', mail_from))
+    support = _read_contact(env, 'SAML_SUPPORT_CONTACT', ('', mail_from))
+    if production:
+        for name in ('SAML_ORGANIZATION_NAME', 'SAML_TECHNICAL_CONTACT', 'SAML_SUPPORT_CONTACT'):
+            if not env.get(name, '').strip():
+                raise ConfigError(f'{name} must be set when SIGN_IN_MODE is production (it goes into the SP metadata)')
+    return {
+        'saml_idp_metadata': metadata_file,
+        'saml_idp_metadata_url': metadata_url,
+        'saml_idp_metadata_signing_cert': signing_cert,
+        'saml_idp_metadata_refresh_hours': _read_int(env, 'SAML_IDP_METADATA_REFRESH_HOURS', 6, 1, 24 * 7),
+        'saml_sp_entity_id': entity_id or f'{base_url}/saml/metadata',
+        'saml_signing_key': keys['SAML_SIGNING_KEY'],
+        'saml_signing_cert': keys['SAML_SIGNING_CERT'],
+        'saml_encryption_key': keys['SAML_ENCRYPTION_KEY'],
+        'saml_encryption_cert': keys['SAML_ENCRYPTION_CERT'],
+        'saml_signature_algorithms': tuple(SIGNATURE_ALGORITHMS[name] for name in algorithms),
+        'saml_organization_name': organisation or env.get('BRAND_NAME', '').strip() or 'MONETRA',
+        'saml_organization_url': env.get('SAML_ORGANIZATION_URL', '').strip() or base_url,
+        'saml_technical_contact': technical,
+        'saml_support_contact': support,
+    }
 
 
 _settings: Settings | None = None

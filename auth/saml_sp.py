@@ -13,6 +13,8 @@ cookie), and NameID / SessionIndex in the user's session row.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -23,13 +25,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, ExtensionElement
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, ExtensionElement, md
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
+from saml2.metadata import entity_descriptor, metadata_tostring_fix
 from saml2.response import StatusError
 from saml2.saml import NAMEID_FORMAT_TRANSIENT, name_id_from_string
-from saml2.samlp import STATUS_SUCCESS, Extensions
+from saml2.samlp import (
+    STATUS_RESPONDER,
+    STATUS_SUCCESS,
+    STATUS_UNKNOWN_PRINCIPAL,
+    Extensions,
+    Status,
+    StatusCode,
+    StatusMessage,
+)
 from saml2.sigver import verify_redirect_signature
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from sqlalchemy import update
@@ -40,6 +50,8 @@ from config import Settings, get_settings
 from models import SamlPendingRequest, SamlSeenAssertion, UserSession, utcnow
 from models.db import session_scope
 
+from . import saml_idp_metadata
+from .saml_attributes import OPTIONAL, REQUIRED, person_from_attributes
 from .saml_keys import ensure_keypair
 
 log = logging.getLogger(__name__)
@@ -60,6 +72,12 @@ SERVICE_NAMES = {'fi': 'Asiakaspalveluportaali', 'sv': 'Kundtjänstportalen', 'e
 SERVICE_DESCRIPTIONS = {'fi': 'Palvelukeskuksen asiakaspalveluportaali',
                         'sv': 'Servicecentralens kundtjänstportal',
                         'en': "The shared services centre's customer service portal"}
+# Algorithms the metadata advertises: SHA-256 or stronger (pysaml2 lists everything xmlsec1 knows, md5 and sha1 too).
+STRONG_ALGORITHMS = {'http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2001/04/xmldsig-more#sha384',
+                     'http://www.w3.org/2001/04/xmlenc#sha512', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+                     'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
+                     'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512'}
+LOGIN_COOKIE = 'portal_saml_login'  # binds a pending login to the browser that started it (login CSRF)
 
 
 class SamlRefused(Exception):
@@ -75,10 +93,10 @@ class SamlIdentity:
     """A person the IdP vouched for, and what the portal knew when the login began."""
 
     national_id: str
-    given_name: str
+    given_name: str  # all first names, or the calling name when that is all the IdP sent
     surname: str
     display_name: str
-    email: str
+    given_name_is_calling_name: bool
     name_id: str  # the NameID element as XML, echoed back in a LogoutRequest
     session_index: str | None
     issuer: str
@@ -94,15 +112,36 @@ def _saml_folder(settings: Settings) -> Path:
 
 
 def sp_entity_id(settings: Settings) -> str:
-    return f'{settings.base_url}/saml/metadata'
+    """SAML_SP_ENTITY_ID, registered at Suomi.fi; in the test modes it defaults to <BASE_URL>/saml/metadata."""
+    return settings.saml_sp_entity_id
+
+
+def _keypairs(settings: Settings) -> tuple[tuple[Path, Path], tuple[Path, Path]]:
+    """(signing key, certificate) and (encryption key, certificate): the configured ones, else generated ones."""
+    folder, host = _saml_folder(settings), urlsplit(settings.base_url).hostname
+    signing = (settings.saml_signing_key, settings.saml_signing_cert)
+    encryption = (settings.saml_encryption_key, settings.saml_encryption_cert)
+    return (signing if signing[0] and signing[1] else ensure_keypair(folder, 'sp-signing', f'{host} SAML signing'),
+            encryption if encryption[0] and encryption[1] else
+            ensure_keypair(folder, 'sp-encryption', f'{host} SAML encryption'))  # type: ignore[return-value]
+
+
+def _contact(kind: str, name_and_email: tuple[str, str], company: str) -> dict:
+    name, email = name_and_email
+    given, _, surname = name.partition(' ')
+    contact: dict = {'contact_type': kind, 'company': company, 'email_address': [f'mailto:{email}']}
+    if given:
+        contact['given_name'] = given
+    if surname:
+        contact['sur_name'] = surname
+    return contact
 
 
 def _sp_settings(settings: Settings) -> dict:
     """The SP configuration without the IdP metadata (enough for our own metadata)."""
     base = settings.base_url
-    folder = _saml_folder(settings)
-    sign_key, sign_cert = ensure_keypair(folder, 'sp-signing', f'{urlsplit(base).hostname} SAML signing')
-    enc_key, enc_cert = ensure_keypair(folder, 'sp-encryption', f'{urlsplit(base).hostname} SAML encryption')
+    (sign_key, sign_cert), (enc_key, enc_cert) = _keypairs(settings)
+    organisation = settings.saml_organization_name
     return {
         'entityid': sp_entity_id(settings),
         'xmlsec_binary': XMLSEC_BINARY,
@@ -114,17 +153,20 @@ def _sp_settings(settings: Settings) -> dict:
         'allow_unknown_attributes': True,
         'entity_attributes': [{'name': 'FinnishAuthMethod', 'format': 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri',
                                'values': [LOA_URIS[settings.saml_level_of_assurance]]}],
+        'organization': {'name': [(organisation, lang) for lang in SERVICE_NAMES],
+                         'display_name': [(organisation, lang) for lang in SERVICE_NAMES],
+                         'url': [(settings.saml_organization_url, lang) for lang in SERVICE_NAMES]},
+        'contact_person': [_contact('technical', settings.saml_technical_contact, organisation),
+                           _contact('support', settings.saml_support_contact, organisation)],
         'service': {'sp': {
-            'name': (SERVICE_NAMES['fi'], 'fi'),
-            'description': (SERVICE_DESCRIPTIONS['fi'], 'fi'),
             'ui_info': {'display_name': [{'text': text, 'lang': lang} for lang, text in SERVICE_NAMES.items()],
                         'description': [{'text': text, 'lang': lang} for lang, text in SERVICE_DESCRIPTIONS.items()]},
             'endpoints': {
                 'assertion_consumer_service': [(f'{base}/saml/acs', BINDING_HTTP_POST)],
                 'single_logout_service': [(f'{base}/saml/slo', BINDING_HTTP_REDIRECT)],
             },
-            'required_attributes': ['nationalIdentificationNumber', 'sn'],
-            'optional_attributes': ['givenName', 'FirstName', 'cn', 'displayName', 'mail'],
+            'required_attributes': REQUIRED,
+            'optional_attributes': OPTIONAL,
             'authn_requests_signed': True,
             'logout_requests_signed': True,
             'logout_responses_signed': True,
@@ -146,37 +188,46 @@ def _sp_settings(settings: Settings) -> dict:
 
 
 def metadata_xml(settings: Settings | None = None) -> str:
-    """The SP metadata to register at Suomi.fi (and to give the local test IdP)."""
-    config = SPConfig().load(_sp_settings(settings or get_settings()))
-    return create_metadata_string(None, config=config).decode()
+    """The SP metadata to register at Suomi.fi (and to give the local test IdP).
+
+    pysaml2 takes ServiceName and ServiceDescription from its top-level config in one language only, and advertises
+    every algorithm xmlsec1 knows: both are put right on the descriptor before it is written out.
+    """
+    descriptor = entity_descriptor(SPConfig().load(_sp_settings(settings or get_settings())))
+    if descriptor.extensions is not None:
+        descriptor.extensions.extension_elements = [
+            element for element in descriptor.extensions.extension_elements
+            if element.tag not in ('DigestMethod', 'SigningMethod') or
+            element.attributes.get('Algorithm') in STRONG_ALGORITHMS]
+    for service in descriptor.spsso_descriptor.attribute_consuming_service:
+        service.service_name = [md.ServiceName(text=text, lang=lang) for lang, text in SERVICE_NAMES.items()]
+        service.service_description = [md.ServiceDescription(text=text, lang=lang)
+                                       for lang, text in SERVICE_DESCRIPTIONS.items()]
+    return metadata_tostring_fix(descriptor, {'xs': 'http://www.w3.org/2001/XMLSchema'}, None).decode()
 
 
-def _idp_metadata_source(settings: Settings) -> dict:
+def _idp_metadata_xml(settings: Settings) -> str:
     if settings.sign_in_mode == 'test-idp':
         from .test_idp import TestIdentityProvider
 
-        return {'inline': [TestIdentityProvider.for_settings(settings).metadata_xml()]}
-    assert settings.saml_idp_metadata is not None  # config.py requires it outside test-idp mode
-    return {'local': [str(settings.saml_idp_metadata)]}
+        return TestIdentityProvider.for_settings(settings).metadata_xml()
+    return saml_idp_metadata.current(settings).xml
 
 
 _clients: dict[tuple, Saml2Client] = {}
 _clients_lock = threading.Lock()
 
 
-def _client_key(settings: Settings) -> tuple:
-    metadata = settings.saml_idp_metadata
-    return (settings.base_url, str(settings.data_dir), settings.sign_in_mode, settings.saml_level_of_assurance,
-            str(metadata), metadata.stat().st_mtime if metadata and metadata.exists() else None)
-
-
 def client(settings: Settings | None = None) -> Saml2Client:
-    """The pysaml2 client for these settings (built once: loading metadata and keys takes a while)."""
+    """The pysaml2 client for these settings and the IdP metadata in use (built once per metadata version: loading
+    metadata and keys takes a while)."""
     settings = settings or get_settings()
-    key = _client_key(settings)
+    idp_xml = _idp_metadata_xml(settings)
+    key = (settings, hashlib.sha256(idp_xml.encode()).hexdigest())
     with _clients_lock:
         if key not in _clients:
-            config = SPConfig().load({**_sp_settings(settings), 'metadata': _idp_metadata_source(settings)})
+            config = SPConfig().load({**_sp_settings(settings), 'metadata': {'inline': [idp_xml]}})
+            _clients.clear()  # older metadata versions are no longer needed
             _clients[key] = Saml2Client(config)
         return _clients[key]
 
@@ -193,9 +244,23 @@ def _language_extension(language: str) -> Extensions:
     return Extensions(extension_elements=[ExtensionElement('vetuma', namespace=VETUMA_NAMESPACE, children=[lg])])
 
 
-def begin_login(return_to: str, language: str, profile: str = 'private', organisation_id: int | None = None) -> str:
+def browser_binding(relay_state: str, settings: Settings | None = None) -> str:
+    """The value of the login cookie for this RelayState: only the browser that started the login holds it, so an
+    answer the attacker obtained for his own login and posts into someone else's browser signs no one in."""
+    key = hashlib.sha256(b'saml-login-binding:' + (settings or get_settings()).storage_secret.encode()).digest()
+    return hmac.new(key, relay_state.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    redirect_to: str  # the IdP with a signed AuthnRequest
+    browser_binding: str  # the value of LOGIN_COOKIE to set in this browser
+
+
+def begin_login(return_to: str, language: str, profile: str = 'private',
+                organisation_id: int | None = None) -> LoginStart:
     """A signed AuthnRequest as the IdP URL to redirect to; the request waits in the database under its RelayState,
-    with the landing choice, for the IdP's answer."""
+    with the landing choice, for the IdP's answer, which must come back in the same browser."""
     saml = client()
     forget_expired_assertions()  # housekeeping here keeps both tables small without a scheduler
     relay_state = secrets.token_urlsafe(32)  # opaque, 43 characters (Suomi.fi allows 80)
@@ -205,7 +270,7 @@ def begin_login(return_to: str, language: str, profile: str = 'private', organis
     with session_scope() as db:
         db.add(SamlPendingRequest(request_id=request_id, relay_state=relay_state, return_to=return_to,
                                   profile=profile, organisation_id=organisation_id, language=language))
-    return dict(info['headers'])['Location']
+    return LoginStart(dict(info['headers'])['Location'], browser_binding(relay_state))
 
 
 def _claim_pending(relay_state: str) -> SamlPendingRequest:
@@ -259,14 +324,6 @@ def forget_expired_assertions() -> int:
     return len(seen) + len(pending)
 
 
-def _first(ava: dict, *names: str) -> str:
-    for name in names:
-        values = ava.get(name) or []
-        if values and str(values[0]).strip():
-            return str(values[0]).strip()
-    return ''
-
-
 def _refusal_reason(error: Exception) -> str:
     name, message = type(error).__name__, str(error)
     if isinstance(error, StatusError):  # the IdP says no: cancelled, failed, no such level
@@ -280,13 +337,31 @@ def _refusal_reason(error: Exception) -> str:
             'StatusError': 'status'}.get(name, 'invalid')
 
 
-def complete_login(saml_response: str, relay_state: str) -> SamlIdentity:
-    """Check an IdP's answer posted to the ACS; raises SamlRefused for anything not fully right.
+def _check_signature_algorithms(response, settings: Settings) -> None:
+    """xmlsec1 verifies any algorithm it knows (rsa-sha1 too): the response and assertion signatures must use one of
+    SAML_SIGNATURE_ALGORITHMS."""
+    for signed in (response.response, response.assertion):
+        signature = getattr(signed, 'signature', None)
+        if signature is None:
+            continue
+        algorithms = {signature.signed_info.signature_method.algorithm}
+        algorithms |= {reference.digest_method.algorithm for reference in signature.signed_info.reference}
+        weak = algorithms - set(settings.saml_signature_algorithms) - STRONG_ALGORITHMS
+        if signature.signed_info.signature_method.algorithm not in settings.saml_signature_algorithms or weak:
+            raise SamlRefused('signature', f'signature algorithm not accepted: {", ".join(sorted(algorithms))}')
+
+
+def complete_login(saml_response: str, relay_state: str, binding: str | None) -> SamlIdentity:
+    """Check an IdP's answer posted to the ACS in a browser whose login cookie is `binding`; raises SamlRefused for
+    anything not fully right.
 
     Slow (xmlsec1 decrypts and verifies in subprocesses, ~100 ms): call it off the event loop.
     """
     settings = get_settings()
     saml = client(settings)
+    # Before the pending request is claimed: an answer posted into another browser leaves the real login usable.
+    if not binding or not hmac.compare_digest(binding, browser_binding(relay_state, settings)):
+        raise SamlRefused('other-browser', 'the login was not started in this browser')
     pending = _claim_pending(relay_state)
     try:
         response = saml.parse_authn_request_response(saml_response, BINDING_HTTP_POST,
@@ -306,6 +381,7 @@ def complete_login(saml_response: str, relay_state: str) -> SamlIdentity:
         raise SamlRefused('not-encrypted', 'assertion was not encrypted')
     if response.issuer() != idp_entity_id(settings):
         raise SamlRefused('invalid', f'unexpected issuer {response.issuer()}')
+    _check_signature_algorithms(response, settings)
     authn_info = response.authn_info()
     level = authn_info[0][0] if authn_info else ''
     if LOA_RANK.get(level, 0) < LOA_RANK[LOA_URIS[settings.saml_level_of_assurance]]:
@@ -317,19 +393,16 @@ def complete_login(saml_response: str, relay_state: str) -> SamlIdentity:
         utcnow() + timedelta(hours=1)
     _remember_assertion(assertion.id, expires_at + timedelta(seconds=CLOCK_SKEW_SECONDS))
 
-    ava = response.ava
-    national_id = _first(ava, 'nationalIdentificationNumber')
-    if not national_id:
+    person = person_from_attributes(response.ava)
+    if not person.national_id:
         raise SamlRefused('attributes', 'no national identification number')
-    given_name = _first(ava, 'givenName', 'FirstName')
-    surname = _first(ava, 'sn')
     session_index = None
     if assertion.authn_statement and assertion.authn_statement[0].session_index:
         session_index = assertion.authn_statement[0].session_index
     return SamlIdentity(
-        national_id=national_id, given_name=given_name, surname=surname,
-        display_name=_first(ava, 'displayName', 'cn') or f'{given_name} {surname}'.strip(),
-        email=_first(ava, 'mail'), name_id=str(response.name_id), session_index=session_index,
+        national_id=person.national_id, given_name=person.first_names, surname=person.surname,
+        display_name=person.display_name, given_name_is_calling_name=person.first_names_are_calling_name,
+        name_id=str(response.name_id), session_index=session_index,
         issuer=response.issuer(), level_of_assurance=level, return_to=pending.return_to, profile=pending.profile,
         organisation_id=pending.organisation_id, language=pending.language)
 
@@ -362,7 +435,8 @@ def _verify_redirect(query: dict[str, str], issuer: str) -> None:
     """Check the signature of a redirect-bound message (pysaml2 does not for logout messages)."""
     if not query.get('Signature') or not query.get('SigAlg'):
         raise SamlRefused('signature', 'unsigned logout message')
-    if query['SigAlg'] != SIG_RSA_SHA256:
+    # Whatever the IdP's metadata announces, only the algorithms of SAML_SIGNATURE_ALGORITHMS are accepted.
+    if query['SigAlg'] not in get_settings().saml_signature_algorithms:
         raise SamlRefused('signature', f'signature algorithm {query["SigAlg"]} not accepted')
     saml = client()
     certs = saml.metadata.certs(issuer, 'idpsso', 'signing')
@@ -386,6 +460,11 @@ def _issuer_of_redirect_message(encoded: str) -> str:
 class LogoutOutcome:
     redirect_to: str
     ended_user_ids: tuple[int, ...] = ()
+
+
+def _status(top: str, second: str, message: str) -> Status:
+    return Status(status_code=StatusCode(value=top, status_code=StatusCode(value=second)),
+                  status_message=StatusMessage(text=message))
 
 
 def handle_logout_message(query_string: str) -> LogoutOutcome:
@@ -436,7 +515,12 @@ def handle_logout_message(query_string: str) -> LogoutOutcome:
                                      name_id_from_string(row.saml_name_id).text == name_id and
                                      (not session_indexes or row.saml_session_index in session_indexes)}))
         destinations = saml.metadata.single_logout_service(issuer, BINDING_HTTP_REDIRECT, 'idpsso')
-        answer = saml.create_logout_response(message, [BINDING_HTTP_REDIRECT], sign=False)
+        # Answered truthfully: Success only when a session of this person was ended here.
+        status = None if user_ids else \
+            _status(STATUS_RESPONDER, STATUS_UNKNOWN_PRINCIPAL, 'No session of this person at this service')
+        if not user_ids:
+            log.info('IdP logout request matched no session here')
+        answer = saml.create_logout_response(message, [BINDING_HTTP_REDIRECT], status=status, sign=False)
         info = saml.apply_binding(BINDING_HTTP_REDIRECT, str(answer), destinations[0]['location'],
                                   query.get('RelayState', ''), response=True, sign=True, sigalg=SIG_RSA_SHA256)
         return LogoutOutcome(dict(info['headers'])['Location'], user_ids)

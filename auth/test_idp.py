@@ -130,6 +130,7 @@ class TestIdentityProvider:
         }
         self._settings = settings
         self._server: Server | None = None
+        self._metadata: str | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings) -> TestIdentityProvider:
@@ -140,7 +141,9 @@ class TestIdentityProvider:
             return cls._instances[key]
 
     def metadata_xml(self) -> str:
-        return create_metadata_string(None, config=IdPConfig().load(self._config_dict)).decode()
+        if self._metadata is None:  # made once: pysaml2 runs xmlsec1 to list algorithms each time
+            self._metadata = create_metadata_string(None, config=IdPConfig().load(self._config_dict)).decode()
+        return self._metadata
 
     @property
     def server(self) -> Server:
@@ -180,12 +183,14 @@ class TestIdentityProvider:
     def issue_response(self, request: AuthnRequestInfo | None, person: TestPerson, *, sp_entity_id: str | None = None,
                        acs_url: str | None = None, relay_state: str = '',
                        level_of_assurance: str | None = None, sign: bool = True, sign_response: bool | None = None,
-                       encrypt: bool = True) -> PostForm:
+                       encrypt: bool = True, attributes: dict[str, list[str]] | None = None,
+                       sign_alg: str = SIG_RSA_SHA256) -> PostForm:
         """A signed and encrypted answer for `person`, as Suomi.fi would send it.
 
         Without `request` the answer is unsolicited. The keyword overrides exist so that tests can produce the wrong
         answers the portal must refuse (unsolicited, unsigned, unencrypted, a weaker level); the pages never use them.
-        `sign` signs the assertion and, unless `sign_response` says otherwise, the response around it.
+        `sign` signs the assertion and, unless `sign_response` says otherwise, the response around it. `attributes`
+        replaces the attribute statement (by Suomi.fi name).
         """
         sp_entity_id = sp_entity_id or (request.sp_entity_id if request else '')
         destination = acs_url or (request.acs_url if request else '')
@@ -196,7 +201,7 @@ class TestIdentityProvider:
             'sn': [person.surname],
             'cn': [f'{person.surname} {person.given_name}'.strip()],
             'displayName': [person.display_name],
-        }
+        } if attributes is None else attributes
         name_id = NameID(format=NAMEID_FORMAT_TRANSIENT, text='AAdzZWNyZXQx' + secrets.token_hex(16),
                          name_qualifier=self.entity_id, sp_name_qualifier=sp_entity_id)
         level = level_of_assurance or (request.level_of_assurance if request else LOA_URIS['loa3'])
@@ -209,7 +214,7 @@ class TestIdentityProvider:
             name_id=name_id, authn={'class_ref': level, 'authn_auth': self.entity_id},
             sign_response=sign if sign_response is None else sign_response, sign_assertion=sign,
             encrypt_assertion=encrypt,
-            encrypt_cert_assertion=encrypt_cert, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+            encrypt_cert_assertion=encrypt_cert, sign_alg=sign_alg, digest_alg=DIGEST_SHA256)
         encoded = base64.b64encode(str(response).encode()).decode()
         return PostForm(destination, encoded, relay_state or (request.relay_state if request else ''))
 

@@ -9,9 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
 from auth import saml_sp, session
-from auth.saml_sp import SamlRefused
+from auth.saml_sp import LOGIN_COOKIE, PENDING_LIFETIME, SamlRefused
 from auth.sign_in_flow import SamlSessionInfo, finish_sign_in
 from components.frame import frame
+from config import get_settings
 from locales import N_, normalise_language, t
 from services.registration import IdentifiedPerson, user_for_identification
 
@@ -26,6 +27,8 @@ REFUSAL_REASONS = {
     'level-of-assurance': N_('Tunnistautumistapasi ei riitä tähän palveluun. Käytä pankkitunnuksia, '
                              'mobiilivarmennetta tai varmennekorttia.'),
     'attributes': N_('Tunnistuspalvelu ei välittänyt henkilötunnustasi, joten sinua ei voitu tunnistaa.'),
+    'other-browser': N_('Kirjautuminen aloitettiin eri selaimessa tai sen tiedot ovat vanhentuneet. Aloita '
+                        'kirjautuminen uudelleen tästä selaimesta.'),
     'logout': N_('Uloskirjautumista ei voitu vahvistaa tunnistuspalvelun kanssa. Olet kuitenkin kirjautunut ulos '
                  'tästä palvelusta.'),
 }
@@ -49,9 +52,24 @@ async def login(next: str | None = None) -> RedirectResponse:
     from auth.session import LANGUAGE_KEY, ORGANISATION_KEY, PROFILE_KEY
 
     storage = app.storage.user
-    url = await run.io_bound(saml_sp.begin_login, _safe_local_path(next), normalise_language(
+    start = await run.io_bound(saml_sp.begin_login, _safe_local_path(next), normalise_language(
         storage.get(LANGUAGE_KEY)), storage.get(PROFILE_KEY, 'private'), storage.get(ORGANISATION_KEY))
-    return RedirectResponse(url, status_code=303)
+    response = RedirectResponse(start.redirect_to, status_code=303)
+    _set_login_cookie(response, start.browser_binding, int(PENDING_LIFETIME.total_seconds()))
+    return response
+
+
+def _set_login_cookie(response: Response, value: str, max_age: int) -> None:
+    """The login cookie goes only to /saml/. Behind https it is SameSite=None (the IdP's answer is a cross-site
+    POST) and Secure; over plain http browsers refuse SameSite=None, so Lax (the test IdP is on the same site)."""
+    secure = get_settings().secure_cookies
+    attributes = {'path': '/saml/', 'httponly': True, 'max_age': max_age, 'secure': secure,
+                  'samesite': 'none' if secure else 'lax'}
+    if max_age:
+        response.set_cookie(LOGIN_COOKIE, value, **attributes)
+    else:
+        response.delete_cookie(LOGIN_COOKIE, path='/saml/', secure=secure, httponly=True,
+                               samesite='none' if secure else 'lax')
 
 
 async def assertion_consumer(request: Request) -> RedirectResponse:
@@ -61,12 +79,14 @@ async def assertion_consumer(request: Request) -> RedirectResponse:
     if not saml_response:
         return RedirectResponse('/kirjaudu/virhe?syy=invalid', status_code=303)
     try:
-        identity = await run.io_bound(saml_sp.complete_login, saml_response, relay_state)
+        identity = await run.io_bound(saml_sp.complete_login, saml_response, relay_state,
+                                      request.cookies.get(LOGIN_COOKIE))
     except SamlRefused as refused:
         log.warning('Sign-in refused: %s', refused)
         return RedirectResponse(f'/kirjaudu/virhe?syy={refused.reason}', status_code=303)
     person = IdentifiedPerson(national_id=identity.national_id, given_name=identity.given_name,
-                              surname=identity.surname, display_name=identity.display_name, email=identity.email)
+                              surname=identity.surname, display_name=identity.display_name,
+                              given_name_is_calling_name=identity.given_name_is_calling_name)
     user_id = await run.io_bound(user_for_identification, person, identity.language)
     from auth.session import LANGUAGE_KEY
 
@@ -74,7 +94,9 @@ async def assertion_consumer(request: Request) -> RedirectResponse:
     app.storage.user.setdefault(LANGUAGE_KEY, identity.language)
     finish_sign_in(user_id, 'saml', profile=identity.profile, organisation_id=identity.organisation_id,
                    saml=SamlSessionInfo(identity.name_id, identity.session_index, identity.issuer))
-    return RedirectResponse(_safe_local_path(identity.return_to), status_code=303)
+    response = RedirectResponse(_safe_local_path(identity.return_to), status_code=303)
+    _set_login_cookie(response, '', 0)
+    return response
 
 
 def single_logout(request: Request) -> RedirectResponse:

@@ -33,6 +33,7 @@ class IdentifiedPerson:
     surname: str
     display_name: str
     email: str = ''
+    given_name_is_calling_name: bool = False  # Suomi.fi sent only givenName (the calling name), not FirstName
 
 
 def user_for_identification(person: IdentifiedPerson, language: str = 'fi') -> int:
@@ -44,7 +45,9 @@ def user_for_identification(person: IdentifiedPerson, language: str = 'fi') -> i
             user = User(role=UserRole.CITIZEN, identity_hash=key, identity_masked=mask_identity_number(
                 person.national_id), email=person.email, language=normalise_language(language))
         # The population register is the authority on names: a changed surname shows at the next login.
-        user.given_name = person.given_name[:100]
+        # A calling name alone never replaces the full first names already known ("Onni" for "Onni Juhani").
+        if not (person.given_name_is_calling_name and user.given_name):
+            user.given_name = person.given_name[:100]
         user.surname = person.surname[:100]
         user.display_name = (person.display_name or f'{person.given_name} {person.surname}')[:200].strip()
         db.add(user)

@@ -50,12 +50,17 @@ def idp(database: str, key_folder: Path) -> Iterator[TestIdentityProvider]:
 
 def _login(idp: TestIdentityProvider, language: str = 'fi') -> AuthnRequestInfo:
     """Start a login at the SP and let the test IdP read (and verify) the AuthnRequest."""
-    return idp.parse_authn_request(saml_sp.begin_login('/paasivu', language))
+    return idp.parse_authn_request(saml_sp.begin_login('/paasivu', language).redirect_to)
+
+
+def _complete(saml_response: str, relay_state: str) -> saml_sp.SamlIdentity:
+    """The answer posted in the browser that started the login (it holds the login cookie)."""
+    return saml_sp.complete_login(saml_response, relay_state, saml_sp.browser_binding(relay_state))
 
 
 def _refusal(saml_response: str, relay_state: str) -> str:
     with pytest.raises(SamlRefused) as refused:
-        saml_sp.complete_login(saml_response, relay_state)
+        _complete(saml_response, relay_state)
     return refused.value.reason
 
 
@@ -76,7 +81,7 @@ def _encode(xml: str) -> str:
 def test_a_proper_answer_gives_the_person_and_is_answerable_once(idp: TestIdentityProvider) -> None:
     request = _login(idp)
     answer = idp.issue_response(request, NORDEA_DEMO)
-    identity = saml_sp.complete_login(answer.saml_response, answer.relay_state)
+    identity = _complete(answer.saml_response, answer.relay_state)
     assert (identity.national_id, identity.given_name, identity.surname) == ('210281-9988', 'Nordea', 'Demo')
     assert identity.display_name == 'Nordea Demo'
     assert identity.level_of_assurance == 'http://ftn.ficora.fi/2017/loa3'
@@ -89,7 +94,7 @@ def test_a_proper_answer_gives_the_person_and_is_answerable_once(idp: TestIdenti
 
 
 def test_the_authn_request_is_signed_and_asks_for_the_level_and_language(idp: TestIdentityProvider) -> None:
-    url = saml_sp.begin_login('/paasivu', 'sv')
+    url = saml_sp.begin_login('/paasivu', 'sv').redirect_to
     query = {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
     assert query['SigAlg'] == 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256' and query['Signature']
     assert len(query['RelayState']) <= 80
@@ -122,7 +127,7 @@ def test_an_assertion_altered_after_signing_is_refused(idp: TestIdentityProvider
 def test_a_replayed_answer_is_refused(idp: TestIdentityProvider) -> None:
     request = _login(idp)
     answer = idp.issue_response(request, NORDEA_DEMO)
-    saml_sp.complete_login(answer.saml_response, answer.relay_state)
+    _complete(answer.saml_response, answer.relay_state)
     assert _refusal(answer.saml_response, answer.relay_state) == 'replayed'
     # Replayed into a login the attacker started: the answer belongs to another request.
     fresh = _login(idp)
@@ -242,7 +247,7 @@ def _signed_in_session(identity: saml_sp.SamlIdentity) -> UserSession:
 def test_single_logout_started_here_is_answered_once(idp: TestIdentityProvider) -> None:
     request = _login(idp)
     answer = idp.issue_response(request, NORDEA_DEMO)
-    row = _signed_in_session(saml_sp.complete_login(answer.saml_response, answer.relay_state))
+    row = _signed_in_session(_complete(answer.saml_response, answer.relay_state))
     logout_url = saml_sp.logout_redirect_url(row)
     assert logout_url is not None and logout_url.startswith(f'{idp.base_url}/test-idp/slo?')
     assert 'SessionIndex' in decode_redirect_message(logout_url)
@@ -256,7 +261,7 @@ def test_single_logout_started_here_is_answered_once(idp: TestIdentityProvider) 
 def test_single_logout_started_by_the_idp_ends_the_persons_sessions(idp: TestIdentityProvider) -> None:
     request = _login(idp)
     answer = idp.issue_response(request, NORDEA_DEMO)
-    identity = saml_sp.complete_login(answer.saml_response, answer.relay_state)
+    identity = _complete(answer.saml_response, answer.relay_state)
     row = _signed_in_session(identity)
     url = idp.start_logout(saml_sp.sp_entity_id(config.get_settings()), identity.name_id, identity.session_index)
     query = {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
@@ -287,11 +292,11 @@ def test_level_of_assurance_loa2_is_configurable(idp: TestIdentityProvider, monk
     request = _login(loa2_idp)
     assert request.level_of_assurance == 'http://ftn.ficora.fi/2017/loa2'
     answer = loa2_idp.issue_response(request, NORDEA_DEMO)
-    assert saml_sp.complete_login(answer.saml_response, answer.relay_state).national_id == '210281-9988'
+    assert _complete(answer.saml_response, answer.relay_state).national_id == '210281-9988'
     # A stronger answer than asked is fine.
     request = _login(loa2_idp)
     answer = loa2_idp.issue_response(request, NORDEA_DEMO, level_of_assurance='http://ftn.ficora.fi/2017/loa3')
-    assert saml_sp.complete_login(answer.saml_response, answer.relay_state).national_id == '210281-9988'
+    assert _complete(answer.saml_response, answer.relay_state).national_id == '210281-9988'
 
 
 def test_the_suomifi_modes_use_the_metadata_file_and_mount_no_test_idp(idp: TestIdentityProvider, tmp_path: Path,
@@ -304,7 +309,7 @@ def test_the_suomifi_modes_use_the_metadata_file_and_mount_no_test_idp(idp: Test
     assert saml_sp.idp_entity_id(settings) == idp.entity_id
     request = _login(idp)
     answer = idp.issue_response(request, NORDEA_DEMO)
-    assert saml_sp.complete_login(answer.saml_response, answer.relay_state).surname == 'Demo'
+    assert _complete(answer.saml_response, answer.relay_state).surname == 'Demo'
 
     from nicegui import app
 
