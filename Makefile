@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-unit test-pages test-browser test-scaleout lint bench clean demo-reset
+.PHONY: run test test-unit test-pages test-browser test-scaleout lint bench clean demo-reset saml-metadata
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,9 @@ run: $(RUN_STAMP) .env
 	@scripts/require-debian-packages xmlsec1 fonts-dejavu-core
 	$(PY) main.py
 
+# SimpleSAMLphp (with PHP) is the independent Suomi.fi-like IdP of tests/browser/test_simplesamlphp_idp.py.
 test: $(TEST_STAMP)
-	@scripts/require-debian-packages xmlsec1 chromium fonts-dejavu-core
+	@scripts/require-debian-packages xmlsec1 chromium fonts-dejavu-core simplesamlphp php-cli php-xml php-mbstring
 	$(MAKE) --no-print-directory test-unit test-pages test-browser
 
 # Three pytest runs: NiceGUI's User fixture and sync Playwright do not share one process (see NOTES).
@@ -42,6 +43,11 @@ test-browser: $(TEST_STAMP)
 test-scaleout: $(TEST_STAMP)
 	@scripts/require-debian-packages chromium nginx-light
 	$(PY) -m pytest tests/scaleout -q
+
+# The SP metadata to send to Suomi.fi, for the settings in .env / the environment.
+saml-metadata: $(RUN_STAMP)
+	@scripts/require-debian-packages xmlsec1
+	@$(PY) -m auth.saml_sp
 
 # Delete everything in a demo installation and load the demo data again (refuses unless DEMO_DATA=true).
 demo-reset: $(RUN_STAMP) .env

@@ -186,11 +186,17 @@ def current(settings: Settings | None = None) -> IdpMetadata:
     return metadata
 
 
-async def refresh_on_schedule() -> None:
-    """Every SAML_IDP_METADATA_REFRESH_HOURS: refresh off the event loop (started at start-up outside test-idp)."""
+def start_refresh_schedule() -> None:
+    """Refresh every SAML_IDP_METADATA_REFRESH_HOURS, off the event loop (called from `app.on_startup` outside
+    test-idp mode; NiceGUI cancels the task at shutdown)."""
+    from nicegui import background_tasks
+
+    background_tasks.create(_refresh_forever(get_settings()), name='idp-metadata-refresh')
+
+
+async def _refresh_forever(settings: Settings) -> None:
     from nicegui import run
 
-    settings = get_settings()
     while True:
         await asyncio.sleep(settings.saml_idp_metadata_refresh_hours * 3600)
         try:

@@ -41,6 +41,7 @@ from saml2.samlp import (
     StatusMessage,
 )
 from saml2.sigver import verify_redirect_signature
+from saml2.validate import valid_instance
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -203,6 +204,7 @@ def metadata_xml(settings: Settings | None = None) -> str:
         service.service_name = [md.ServiceName(text=text, lang=lang) for lang, text in SERVICE_NAMES.items()]
         service.service_description = [md.ServiceDescription(text=text, lang=lang)
                                        for lang, text in SERVICE_DESCRIPTIONS.items()]
+    valid_instance(descriptor)
     return metadata_tostring_fix(descriptor, {'xs': 'http://www.w3.org/2001/XMLSchema'}, None).decode()
 
 
@@ -525,3 +527,9 @@ def handle_logout_message(query_string: str) -> LogoutOutcome:
                                   query.get('RelayState', ''), response=True, sign=True, sigalg=SIG_RSA_SHA256)
         return LogoutOutcome(dict(info['headers'])['Location'], user_ids)
     raise SamlRefused('invalid', 'neither SAMLRequest nor SAMLResponse')
+
+
+if __name__ == '__main__':  # `make saml-metadata`: print the SP metadata for the configured settings
+    from config import load_settings_or_exit
+
+    print(metadata_xml(load_settings_or_exit()))

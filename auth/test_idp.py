@@ -266,7 +266,8 @@ class TestIdentityProvider:
         if answer is None or answer.response.status.status_code.value != STATUS_SUCCESS:
             raise TestIdpError('Palvelu ei vahvistanut uloskirjautumista')
 
-    def start_logout(self, sp_entity_id: str, name_id_xml: str, session_index: str | None) -> str:
+    def start_logout(self, sp_entity_id: str, name_id_xml: str, session_index: str | None,
+                     sigalg: str = SIG_RSA_SHA256) -> str:
         """An IdP-initiated LogoutRequest to the SP (as when the user signs out of another Suomi.fi service)."""
         destination = self.server.metadata.single_logout_service(sp_entity_id, BINDING_HTTP_REDIRECT,
                                                                  'spsso')[0]['location']
@@ -274,7 +275,7 @@ class TestIdentityProvider:
             destination, sp_entity_id, name_id=name_id_from_string(name_id_xml), sign=False,
             session_indexes=[session_index] if session_index else None)
         info = self.server.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, '', sign=True,
-                                         sigalg=SIG_RSA_SHA256)
+                                         sigalg=sigalg)
         return dict(info['headers'])['Location']
 
 

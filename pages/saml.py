@@ -3,12 +3,13 @@ page that says clearly why a sign-in was refused."""
 from __future__ import annotations
 
 import logging
+import sys
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
-from auth import saml_sp, session
+from auth import saml_idp_metadata, saml_sp, session
 from auth.saml_sp import LOGIN_COOKIE, PENDING_LIFETIME, SamlRefused
 from auth.sign_in_flow import SamlSessionInfo, finish_sign_in
 from components.frame import frame
@@ -124,7 +125,21 @@ def refusal_page(syy: str = '') -> None:
             ui.link(t('Palaa etusivulle'), '/')
 
 
+def _load_idp_metadata_or_exit() -> None:
+    """Outside test-idp mode the IdP metadata must pass its checks at start (or a last good copy must), and it is
+    refreshed on a schedule after that."""
+    if get_settings().sign_in_mode == 'test-idp':
+        return
+    try:
+        saml_idp_metadata.current()
+    except saml_idp_metadata.MetadataRefused as refused:
+        print(f'Configuration error: SAML_IDP_METADATA: {refused}', file=sys.stderr)
+        raise SystemExit(2) from None
+    app.on_startup(saml_idp_metadata.start_refresh_schedule)
+
+
 def register() -> None:
+    _load_idp_metadata_or_exit()
     app.add_api_route('/saml/metadata', metadata, methods=['GET'])
     app.add_api_route('/saml/login', login, methods=['GET'])
     app.add_api_route('/saml/acs', assertion_consumer, methods=['POST'])

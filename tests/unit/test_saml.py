@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -28,24 +26,6 @@ pytestmark = pytest.mark.db
 
 NORDEA_DEMO = TEST_PERSONS[0]
 OTHER_SP = 'https://muu-palvelu.example/saml/metadata'
-
-
-@pytest.fixture(scope='session')
-def key_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Keys made once for the run (3072-bit RSA takes a moment); each test copies them into its own data folder."""
-    from auth.saml_keys import ensure_keypair
-
-    folder = tmp_path_factory.mktemp('saml-keys')
-    for name in ('sp-signing', 'sp-encryption', 'test-idp', 'rogue-idp'):
-        ensure_keypair(folder, name, name)
-    return folder
-
-
-@pytest.fixture
-def idp(database: str, key_folder: Path) -> Iterator[TestIdentityProvider]:
-    settings = config.get_settings()
-    shutil.copytree(key_folder, settings.data_dir / 'saml', dirs_exist_ok=True)
-    yield TestIdentityProvider.for_settings(settings)
 
 
 def _login(idp: TestIdentityProvider, language: str = 'fi') -> AuthnRequestInfo:
