@@ -151,9 +151,10 @@ def test_onni_from_the_demo_data_signs_in_straight_to_the_front_page(page: Page)
     _shot(page, 'onni-front-page')
 
 
-def _post_to_acs(page: Page, portal: PortalServer, saml_response: str, relay_state: str) -> None:
-    """Post an answer to the ACS from a blank page, as an attacker's page would."""
-    page.goto('about:blank')
+def _post_to_acs(page: Page, portal: PortalServer, saml_response: str, relay_state: str,
+                 from_page: str = 'about:blank') -> None:
+    """Post an answer to the ACS from a blank page, as an attacker's page would (or from `from_page`)."""
+    page.goto(from_page)
     page.set_content(f'<form method="post" action="{portal.base_url}/saml/acs">'
                      f'<input name="SAMLResponse" value="{saml_response}"><input name="RelayState" '
                      f'value="{relay_state}"><button type="submit">post</button></form>')
@@ -189,9 +190,12 @@ def test_a_tampered_or_replayed_answer_gets_a_clear_finnish_refusal_and_no_sessi
     page.goto('/paasivu')
     page.wait_for_url('**/kirjaudu?next=/paasivu')  # no session was made
 
-    # The untouched answer, posted again after its request was used up: refused as already used.
-    _post_to_acs(page, portal, original['SAMLResponse'] or '', original['RelayState'] or '')
+    # The untouched answer, posted again after its request was used up: refused as already used. From another
+    # site the browser does not send the login cookie, so it is refused even before that.
+    _post_to_acs(page, portal, original['SAMLResponse'] or '', original['RelayState'] or '', from_page='/kirjaudu')
     expect(page.get_by_text('Tämä tunnistautuminen on jo käytetty. Kirjaudu uudelleen.')).to_be_visible()
+    _post_to_acs(page, portal, original['SAMLResponse'] or '', original['RelayState'] or '')
+    expect(page.get_by_text('Kirjautuminen aloitettiin eri selaimessa')).to_be_visible()
     page.goto('/paasivu')
     page.wait_for_url('**/kirjaudu?next=/paasivu')
 
