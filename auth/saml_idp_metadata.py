@@ -45,6 +45,7 @@ class IdpMetadata:
 
 
 _current: dict[tuple, IdpMetadata] = {}
+_last_refusal: dict[tuple, str] = {}
 _lock = threading.Lock()
 
 
@@ -143,6 +144,7 @@ def refresh(settings: Settings | None = None) -> bool:
         _accept(settings, xml)
     except MetadataRefused as refused:
         with _lock:
+            _last_refusal[key] = str(refused)
             if key not in _current:
                 _load_last_good(settings, key)
         log.warning('IdP metadata refresh refused (%s); keeping the last good copy', refused)
@@ -182,7 +184,7 @@ def current(settings: Settings | None = None) -> IdpMetadata:
         with _lock:
             metadata = _current.get(key)
     if metadata is None:
-        raise MetadataRefused('no usable IdP metadata (see the warnings above)')
+        raise MetadataRefused(f'{_last_refusal.get(key, "no usable IdP metadata")} (and no last good copy)')
     return metadata
 
 

@@ -383,3 +383,24 @@ def test_generated_keys_are_only_for_the_test_modes(tmp_path: Path, certificate_
                                           'production'):
         load_settings({**_production_env(tmp_path, certificate_authority, tmp_path / 'meta.crt'),
                        'SAML_SIGNING_KEY': '', 'SAML_SIGNING_CERT': ''})
+
+
+def test_the_login_cookie_is_samesite_none_and_secure_behind_https(settings_env: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.responses import Response
+
+    from pages.saml import _set_login_cookie
+
+    monkeypatch.setenv('BASE_URL', 'https://asiointi.example.fi')
+    config.reload_settings()
+    response = Response()
+    _set_login_cookie(response, 'binding', 900)
+    cookie = response.headers['set-cookie']
+    assert cookie.startswith('portal_saml_login=binding;')
+    for attribute in ('HttpOnly', 'Max-Age=900', 'Path=/saml/', 'SameSite=none', 'Secure'):
+        assert attribute in cookie
+    monkeypatch.setenv('BASE_URL', 'http://localhost:8080')  # plain http: browsers refuse SameSite=None there
+    config.reload_settings()
+    response = Response()
+    _set_login_cookie(response, 'binding', 900)
+    assert 'SameSite=lax' in response.headers['set-cookie'] and 'Secure' not in response.headers['set-cookie']
