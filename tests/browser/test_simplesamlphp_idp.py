@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from tests.support.browser import wait_for_page
 from tests.support.databases import fresh_database_url
 from tests.support.server import PortalServer, start_portal
+from tests.support.sign_in import start_suomifi_sign_in
 from tests.support.simplesamlphp import LOA3, SIMPLESAMLPHP, SimpleSamlPhp, start_simplesamlphp
 
 pytestmark = pytest.mark.skipif(not (SIMPLESAMLPHP / 'www').is_dir(),
@@ -67,13 +68,7 @@ def _query(portal: PortalServer, sql: str, **params: object) -> list:
 
 def _to_idp_login(page: Page) -> None:
     """From the landing page as a private person to SimpleSAMLphp's username and password form."""
-    page.goto('/')
-    wait_for_page(page)
-    page.get_by_role('button', name='Yksityishenkilön asiointi »').click()
-    page.get_by_role('link', name='siirry asioimaan ilman organisaatiota').click()
-    page.wait_for_url('**/kirjaudu')
-    wait_for_page(page)
-    page.get_by_role('button', name='Kirjaudu Suomi.fi-tunnistuksella').click()
+    start_suomifi_sign_in(page)
     page.wait_for_url('**/module.php/core/loginuserpass.php?**')
 
 

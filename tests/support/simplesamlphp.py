@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auth.saml_keys import ensure_keypair
-from tests.support.server import free_port
+from tests.support.server import free_port, stop_process
 
 SIMPLESAMLPHP = Path('/usr/share/simplesamlphp')
 PHP = '/usr/bin/php'
@@ -84,12 +84,7 @@ class SimpleSamlPhp:
         return self.log_path.read_text(encoding='utf-8', errors='replace')
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
 
 def _write_idp_hosted(folder: Path, level: str) -> None:

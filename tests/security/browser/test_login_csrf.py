@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 
 from tests.support.browser import wait_for_page
 from tests.support.server import PortalServer
+from tests.support.sign_in import start_suomifi_sign_in
 
 ATTACKER_SITE = 'http://attacker.example/'
 ATTACKER = 'Tessa Testilä (010280-952L)'
@@ -36,13 +37,7 @@ def test_an_answer_kept_by_the_attacker_and_posted_from_his_site_signs_the_victi
         browser: Browser, portal: PortalServer) -> None:
     # The attacker signs in at the test IdP but stops at "Jatka palveluun" and keeps the answer.
     attacker = _new_page(browser, portal)
-    attacker.goto('/')
-    wait_for_page(attacker)
-    attacker.get_by_role('button', name='Yksityishenkilön asiointi »').click()
-    attacker.get_by_role('link', name='siirry asioimaan ilman organisaatiota').click()
-    attacker.wait_for_url('**/kirjaudu')
-    wait_for_page(attacker)
-    attacker.get_by_role('button', name='Kirjaudu Suomi.fi-tunnistuksella').click()
+    start_suomifi_sign_in(attacker)
     attacker.wait_for_url('**/test-idp/sso?**')
     wait_for_page(attacker)
     attacker.get_by_role('button', name=ATTACKER).click()
