@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import urllib.request
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,11 +197,11 @@ def start_refresh_schedule() -> None:
     background_tasks.create(_refresh_forever(get_settings()), name='idp-metadata-refresh')
 
 
-async def _refresh_forever(settings: Settings) -> None:
+async def _refresh_forever(settings: Settings, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
     from nicegui import run
 
     while True:
-        await asyncio.sleep(settings.saml_idp_metadata_refresh_hours * 3600)
+        await sleep(settings.saml_idp_metadata_refresh_hours * 3600)
         try:
             await run.io_bound(refresh, settings)
         except Exception:  # the schedule must outlive any surprise; the last good copy stays in use

@@ -404,3 +404,30 @@ def test_the_login_cookie_is_samesite_none_and_secure_behind_https(settings_env:
     response = Response()
     _set_login_cookie(response, 'binding', 900)
     assert 'SameSite=lax' in response.headers['set-cookie'] and 'Secure' not in response.headers['set-cookie']
+
+
+async def test_the_refresh_schedule_runs_every_interval_and_outlives_a_failure(
+        settings_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    monkeypatch.setenv('SAML_IDP_METADATA_REFRESH_HOURS', '2')
+    settings = config.reload_settings()
+    refreshed: list[int] = []
+
+    def refresh(_settings: config.Settings) -> bool:
+        refreshed.append(len(refreshed))
+        if len(refreshed) == 1:
+            raise OSError('network down')  # a surprise in one round must not end the schedule
+        return True
+
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 3:
+            raise asyncio.CancelledError  # as NiceGUI cancels the task at shutdown
+
+    monkeypatch.setattr(saml_idp_metadata, 'refresh', refresh)
+    with pytest.raises(asyncio.CancelledError):
+        await saml_idp_metadata._refresh_forever(settings, sleep)
+    assert slept == [7200, 7200, 7200] and refreshed == [0, 1]
