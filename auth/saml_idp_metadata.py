@@ -106,8 +106,16 @@ def verify_signature(xml: str, certificate: Path) -> None:
 
 
 def check_usable(xml: str) -> None:
-    """pysaml2 can load it (validUntil not passed) and it describes exactly one identity provider."""
+    """Not past its validUntil, pysaml2 can load it, and it describes exactly one identity provider."""
     from saml2.attribute_converter import ac_factory
+    from saml2.time_util import before
+
+    try:
+        valid_until = ElementTree.fromstring(xml.encode()).get('validUntil')
+    except ElementTree.ParseError as error:
+        raise MetadataRefused(f'metadata is not well-formed XML ({error})') from None
+    if valid_until and not before(valid_until):
+        raise MetadataRefused(f'metadata expired (validUntil {valid_until})')
 
     from .saml_sp import ATTRIBUTE_MAP_DIR
 

@@ -4,11 +4,13 @@ Signed AuthnRequest by HTTP-Redirect with the level of assurance and a language 
 by HTTP-POST; transient NameID; single logout both ways. pysaml2 leaves several checks to the application (see
 NOTES.md) and they are done here: one answer per request (the pending request is claimed before parsing), assertion
 ids remembered until they expire, None results treated as refusals, the level of assurance compared, the assertion
-required to have come encrypted, and redirect-bound logout signatures verified.
+required to have come encrypted, signature algorithms held to SAML_SIGNATURE_ALGORITHMS (xmlsec1 would take rsa-sha1),
+and redirect-bound logout signatures verified. The answer must also come back in the browser that started the login
+(login CSRF): a cookie holding an HMAC of the RelayState is set at /saml/login and compared at the ACS.
 
 State lives in the database, not in pysaml2's in-memory stores, so every instance and a restarted one can finish a
-login or a logout: the pending request under an opaque RelayState (the IdP's cross-site POST carries no SameSite=Lax
-cookie), and NameID / SessionIndex in the user's session row.
+login or a logout: the pending request under an opaque RelayState (the session cookie is SameSite=Lax, which the IdP's
+cross-site POST does not carry), and NameID / SessionIndex in the user's session row.
 """
 from __future__ import annotations
 

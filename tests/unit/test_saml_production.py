@@ -251,11 +251,14 @@ def test_signed_idp_metadata_is_used_and_a_refused_refresh_keeps_the_last_good_c
     request = _login(idp)
     answer = idp.issue_response(request, TEST_PERSONS[0])
     assert _complete(answer.saml_response, answer.relay_state).surname == 'Demo'
-    # Altered on the way (another SSO address), unsigned, or signed by someone else: refused, the good copy stays.
+    # Altered on the way (another SSO address), unsigned, signed by someone else or expired: refused, the good copy
+    # stays.
     altered = good.replace('/test-idp/sso', '/evil/sso')
     unsigned = idp.metadata_xml()
     other_signer = _signed(unsigned, certificate_authority['self-signed-key'], certificate_authority['self-signed'])
-    for bad in (altered, unsigned, other_signer, 'not xml'):
+    expired = _signed(unsigned.replace('entityID=', 'validUntil="2020-01-01T00:00:00Z" entityID=', 1),
+                      certificate_authority['ca-key'], certificate_authority['ca'])
+    for bad in (altered, unsigned, other_signer, expired, 'not xml'):
         suomifi_test_mode.write_text(bad, encoding='utf-8')
         assert saml_idp_metadata.refresh(settings) is False
         assert saml_idp_metadata.current(settings).xml == good
