@@ -10,10 +10,11 @@ from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy import create_engine, text
 
 from tests.support.browser import wait_for_page
-from tests.support.server import PortalServer
+from tests.support.server import PROJECT_DIR, PortalServer
 from tests.support.sign_in import start_suomifi_sign_in
 
 ATTACKER_SITE = 'http://attacker.example/'
+ARTIFACTS = PROJECT_DIR / 'test-artifacts'
 ATTACKER = 'Tessa Testilä (010280-952L)'
 
 
@@ -61,6 +62,8 @@ def test_an_answer_kept_by_the_attacker_and_posted_from_his_site_signs_the_victi
     victim.wait_for_url('**/kirjaudu/virhe?syy=other-browser')
     wait_for_page(victim)
     expect(victim.get_by_text('Kirjautuminen aloitettiin eri selaimessa')).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    victim.screenshot(path=str(ARTIFACTS / 'login-csrf-refused.png'), full_page=True)
     assert _sessions_of_attacker(portal) == 0
     victim.goto('/paasivu')
     victim.wait_for_url('**/kirjaudu?next=/paasivu')  # not signed in, as the attacker or anyone
