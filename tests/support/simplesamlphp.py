@@ -174,6 +174,9 @@ if (is_file($spFile)) {{
 ''', encoding='utf-8')
     env = {key: value for key, value in os.environ.items() if not key.startswith('PYTEST')}
     env['SIMPLESAMLPHP_CONFIG_DIR'] = str(folder)
+    # One worker serves one connection at a time, and a connection Chromium opens ahead and leaves idle would stall
+    # every other request: several workers keep the IdP answering.
+    env['PHP_CLI_SERVER_WORKERS'] = '4'
     log_path = folder / 'log' / 'php-server.log'
     log_file = log_path.open('w', encoding='utf-8')
     process = subprocess.Popen(
