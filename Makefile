@@ -29,11 +29,12 @@ run: $(RUN_STAMP) .env
 
 # SimpleSAMLphp (with PHP) is the independent Suomi.fi-like IdP of tests/browser/test_simplesamlphp_idp.py.
 test: $(TEST_STAMP)
-	@scripts/require-debian-packages xmlsec1 chromium fonts-dejavu-core simplesamlphp php-cli php-xml php-mbstring
+	@scripts/require-debian-packages xmlsec1 chromium fonts-dejavu-core simplesamlphp php-cli php-xml php-mbstring poppler-utils
 	$(MAKE) --no-print-directory test-unit test-pages test-browser
 
 # Three pytest runs: NiceGUI's User fixture and sync Playwright do not share one process (see NOTES).
 test-unit: $(TEST_STAMP)
+	@scripts/require-debian-packages fonts-dejavu-core poppler-utils  # pdfinfo, pdftotext: the receipt tests
 	$(PY) -m pytest tests/unit -q
 test-pages: $(TEST_STAMP)
 	$(PY) -m pytest -p nicegui.testing.user_plugin tests/pages -q

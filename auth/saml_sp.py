@@ -277,6 +277,15 @@ def begin_login(return_to: str, language: str, profile: str = 'private',
     return LoginStart(dict(info['headers'])['Location'], browser_binding(relay_state))
 
 
+def pending_lifetime(settings: Settings | None = None) -> timedelta:
+    """How long a sign-in may wait at the IdP: on a shared kiosk no longer than its idle limit, so a sign-in left at
+    the IdP's last step cannot be finished by the next person."""
+    settings = settings or get_settings()
+    if settings.kiosk_mode:
+        return min(PENDING_LIFETIME, timedelta(seconds=settings.kiosk_idle_seconds))
+    return PENDING_LIFETIME
+
+
 def _claim_pending(relay_state: str) -> SamlPendingRequest:
     """Mark the pending request answered; a second answer (replay) or an unknown or stale RelayState is refused."""
     if not relay_state or len(relay_state) > 80:
@@ -294,7 +303,7 @@ def _claim_pending(relay_state: str) -> SamlPendingRequest:
     if claimed != 1:
         raise SamlRefused('replayed', 'request already answered')
     created = pending.created_at if pending.created_at.tzinfo else pending.created_at.replace(tzinfo=now.tzinfo)
-    if now - created > PENDING_LIFETIME:
+    if now - created > pending_lifetime():
         raise SamlRefused('expired', 'login took too long')
     return pending
 

@@ -50,7 +50,7 @@ def answers_view(form: FormDefinition, answers: dict, attachments: Sequence[Atta
                 if field.condition is not None and not field.condition.holds(answers):
                     continue
                 with ui.element('dt').classes('font-bold'):
-                    ui.label(t(field.label))
+                    ui.label(t(field.answer_label or field.label))
                 with ui.element('dd').classes('mb-2 sm:mb-0 break-words min-w-0'):
                     if field.kind == FieldKind.ATTACHMENTS:
                         own = [a for a in attachments if a.field_name == field.name]

@@ -12,8 +12,9 @@ from config import get_settings
 from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
 from models import User, UserRole
 
+from .accessibility import add_keyboard_support
 from .idle_warning import idle_warning
-from .kiosk import kiosk_controls
+from .kiosk import kiosk_controls, kiosk_warning
 from .language import apply_page_language, language_for, remember_language
 
 NOTICE_KEY = 'notice'  # app.storage.user key of a one-time notice for the next page
@@ -43,7 +44,6 @@ _STYLE = f'''
   .skip-link {{ position: absolute; left: -10000px; top: 0; z-index: 10000; background: #fff; color: #000;
                padding: .5rem 1rem; border: 3px solid #000; }}
   .skip-link:focus {{ left: .5rem; top: .5rem; }}
-  :focus-visible {{ outline: 3px solid #ffbf47 !important; outline-offset: 2px; }}
   .portal-header {{ background: var(--brand); color: #fff; }}
   .portal-header .info-label {{ font-size: .72rem; letter-spacing: .06em; opacity: .9; text-transform: uppercase; }}
   .portal-header .info-value {{ font-weight: 600; }}
@@ -53,6 +53,17 @@ _STYLE = f'''
   .portal-nav a {{ color: #1b1b1b; text-decoration: none; padding: .75rem .9rem; display: inline-block;
                    font-weight: 600; letter-spacing: .03em; border-bottom: 4px solid transparent; }}
   .portal-nav a:hover {{ background: #e8eef3; }}
+  .portal-compact {{ display: none !important; }}
+  @media (max-width: 767.98px) {{
+    .portal-compact {{ display: flex !important; }}
+    .portal-compact-user {{ max-width: 9rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+                            display: block !important; }}
+    .portal-top:not(.menu-open) .portal-menu-item {{ display: none !important; }}
+    .portal-top.menu-open .portal-menu-item {{ flex-basis: 100%; }}
+    .portal-header-row {{ column-gap: .75rem !important; padding-top: .5rem !important;
+                          padding-bottom: .5rem !important; }}
+    .portal-nav ul {{ flex-direction: column; }}
+  }}
   .portal-nav a[aria-current="page"] {{ border-bottom-color: var(--brand); color: var(--brand); }}
   .portal-main {{ max-width: 1200px; width: 100%; margin: 0 auto; padding: 1.25rem 1rem 3rem; }}
   .portal-footer {{ background: #e2e7ec !important; color: #1b1b1b !important; }}
@@ -63,7 +74,7 @@ _STYLE = f'''
 
 
 def _info(label: str, value: str) -> None:
-    with ui.column().classes('gap-0'):
+    with ui.column().classes('gap-0 portal-menu-item'):
         ui.label(label).classes('info-label')
         ui.label(value).classes('info-value')
 
@@ -73,7 +84,7 @@ def _language_selector(user: User | None, lang: str) -> None:
         remember_language(event.value, user)
         ui.navigate.reload()
 
-    with ui.column().classes('gap-0'):
+    with ui.column().classes('gap-0 portal-menu-item'):
         ui.label(t('KIELI')).classes('info-label').props('id=language-label')
         ui.select({code: LANGUAGE_NAMES[code] for code in LANGUAGES}, value=lang, on_change=change) \
             .props('dense dark borderless options-dense aria-labelledby=language-label '
@@ -81,14 +92,31 @@ def _language_selector(user: User | None, lang: str) -> None:
             .classes('info-value min-w-[7rem]').mark('language-select')
 
 
+def _compact_controls(user: User | None) -> None:
+    """On a phone (below the `md` breakpoint) the header shows only the brand, the current user and a menu button;
+    the button opens the rest of the header and the navigation as a drawer under it (`portal-menu-item`). It works in
+    the browser alone: opening a menu needs no round trip."""
+    if user is not None:
+        ui.label(user.full_name).classes('portal-compact portal-compact-user font-semibold').mark('compact-user')
+    button = ui.button(icon='menu').props('flat round color=white aria-expanded=false aria-controls=portal-menu') \
+        .classes('portal-compact').mark('menu-button')
+    button.props['aria-label'] = t('Valikko')
+    button.on('click', js_handler='''() => {
+        const open = document.querySelector('.portal-top').classList.toggle('menu-open');
+        document.querySelector('[aria-controls=portal-menu]').setAttribute('aria-expanded', String(open));
+    }''')
+
+
 def _header(user: User | None, lang: str) -> None:
     settings = get_settings()
     profile = session.current_profile()
     with ui.element('div').classes('portal-header w-full'):
-        with ui.row().classes('w-full max-w-[1200px] mx-auto px-4 py-3 items-center gap-x-8 gap-y-2 flex-wrap'):
+        with ui.row().classes('portal-header-row w-full max-w-[1200px] mx-auto px-4 py-3 items-center gap-x-8 '
+                              'gap-y-2 flex-wrap').props('id=portal-menu'):
             home = ('/kasittely' if user.is_staff else '/paasivu') if user else '/'
             ui.link(settings.brand_name, home).classes(
                 'text-2xl font-extrabold tracking-widest text-white no-underline mr-auto')
+            _compact_controls(user)
             if user is not None and user.is_staff:
                 _info(t('ROOLI'), t(STAFF_ROLE_LABELS[user.role]))
             elif user is not None:
@@ -102,7 +130,7 @@ def _header(user: User | None, lang: str) -> None:
             if user is not None:
                 _info(t('KÄYTTÄJÄ'), user.full_name)
                 ui.button(t('Kirjaudu ulos'), on_click=lambda: ui.navigate.to('/kirjaudu/ulos')) \
-                    .props('outline color=white no-caps').mark('logout')
+                    .props('outline color=white no-caps').classes('portal-menu-item').mark('logout')
             kiosk_controls(user)  # countdown and "Aloita alusta" when KIOSK_MODE is on (components/kiosk.py)
 
 
@@ -110,7 +138,8 @@ def _navigation(active: str | None, user: User) -> None:
     items = CITIZEN_NAVIGATION
     if user.is_staff:
         items = HANDLER_NAVIGATION + (ADMIN_NAVIGATION if user.role == UserRole.ADMIN else ())
-    with ui.element('nav').classes('portal-nav w-full bg-white shadow-sm').props(f'aria-label="{t("Päävalikko")}"'):
+    with ui.element('nav').classes('portal-nav portal-menu-item w-full bg-white shadow-sm') as nav:
+        nav.props['aria-label'] = t('Päävalikko')
         with ui.element('ul').classes('max-w-[1200px] mx-auto px-2 flex flex-wrap list-none m-0'):
             for key, path, label in items:
                 with ui.element('li'):
@@ -148,12 +177,13 @@ def frame(active: str | None = None, *, title: str | None = None, navigation: bo
     apply_page_language(lang)
     ui.colors(primary=BRAND_COLOUR, positive='#2e7d32', negative='#b71c1c')  # white text on both: 5:1+
     ui.add_head_html(_STYLE)
+    add_keyboard_support()  # focus ring, radio-group arrow keys, the open drop-down's listbox (axe)
     ui.query('.nicegui-content').classes('p-0 gap-0')
     if title:
         ui.page_title(f'{title} – {get_settings().brand_name.capitalize()}')
     # Quasar's q-header holds the banner and navigation outside the page's <main> (NiceGUI's q-page is the one
     # main landmark; the content below is its body, which the skip link targets).
-    with ui.header(fixed=False, elevated=False).classes('p-0 gap-0 block bg-transparent'):
+    with ui.header(fixed=False, elevated=False).classes('portal-top p-0 gap-0 block bg-transparent'):
         ui.link(t('Siirry sisältöön'), '#main').classes('skip-link')
         _header(user, lang)
         if navigation and user is not None:
@@ -163,3 +193,4 @@ def frame(active: str | None = None, *, title: str | None = None, navigation: bo
         idle_warning(user)  # the session-timeout warning and activity tracking (sign-in area)
         yield main
     _footer()
+    kiosk_warning()  # the full-screen idle warning when KIOSK_MODE is on

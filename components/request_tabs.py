@@ -15,6 +15,7 @@ from services.formatting import format_datetime
 from services.requests import RequestNotFound, count_by_status, delete_draft, list_requests
 
 from .notices import notify_success
+from .sortable_header import make_headers_sortable
 
 TAB_LABELS = {RequestStatus.DRAFT: N_('Luonnokset'), RequestStatus.SENT: N_('Lähetetyt'),
               RequestStatus.DONE: N_('Valmiit')}
@@ -79,6 +80,7 @@ class RequestTable:
                    + ('' if paged else ' hide-pagination')) \
             .mark(f'table-{status.value}')
         self.table.add_slot('body-cell-title', _TITLE_CELL)
+        make_headers_sortable(self.table)
         if status == RequestStatus.DRAFT:
             self.table.add_slot('body-cell-actions', _ACTIONS_CELL)
             self.table.on('delete', lambda e: confirm_draft_deletion(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import app, ui
 
 from components.frame import frame
+from components.sortable_header import make_headers_sortable
 from components.workbench import heading, staff_user, still_allowed
 from locales import t
 from models import User
@@ -14,6 +15,8 @@ from services.handling import QUEUE_STATES, UNASSIGNED, QueueFilters, filter_opt
 FILTERS_KEY = 'handler_queue_filters'
 SORT_FIELDS = ('number', 'sent', 'modified', 'stage')
 ME = 'me'
+DEFAULT_FILTERS = {'state': 'open', 'region': None, 'organisation': None, 'service': None, 'stage': None,
+                   'handler': None, 'replied': False, 'search': ''}
 
 _TITLE_CELL = r'''
 <q-td :props="props">
@@ -30,8 +33,7 @@ class Queue:
         self.user = user
         self.options = filter_options(user)
         saved = dict(app.storage.user.get(FILTERS_KEY) or {})
-        self.values: dict = {'state': 'open', 'region': None, 'organisation': None, 'service': None, 'stage': None,
-                             'handler': None, 'replied': False, 'search': ''} | saved
+        self.values: dict = DEFAULT_FILTERS | saved
         self.pagination = {'sortBy': 'sent', 'descending': False, 'page': 1, 'rowsPerPage': 20, 'rowsNumber': 0}
         self._counts()
         self._filters()
@@ -39,8 +41,10 @@ class Queue:
         self.table = ui.table(columns=self._columns(), rows=[], row_key='number', pagination=self.pagination) \
             .classes('w-full').props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
                                      f'rows-per-page-label="{t("Rivejä sivulla:")}" '
-                                     ':rows-per-page-options="[10, 20, 50, 100]"').mark('queue-table')
+                                     ':rows-per-page-options="[10, 20, 50, 100]" binary-state-sort') \
+            .mark('queue-table')
         self.table.add_slot('body-cell-title', _TITLE_CELL)
+        make_headers_sortable(self.table)
         self.table.on('request', self._on_request)
         self.refresh()
 
@@ -53,10 +57,20 @@ class Queue:
             (t('Asiakas vastannut'), counts.replied, {'state': 'open', 'replied': True}),
             (t('Täydennettävänä'), counts.completion, {'state': 'completion'}),
         )
+        self.shortcuts: list[tuple[ui.button, dict]] = []
         with ui.row().classes('gap-3 flex-wrap my-2').props(f'aria-label="{t("Pikasuodattimet")}" role=group'):
             for label, count, preset in shortcuts:
-                ui.button(f'{label}: {count}', on_click=lambda p=preset: self._apply(p)) \
+                button = ui.button(f'{label}: {count}', on_click=lambda p=preset: self._apply(p)) \
                     .props('outline no-caps').mark('queue-count')
+                self.shortcuts.append((button, preset))
+
+    def _mark_shortcuts(self) -> None:
+        """A quick filter is on (aria-pressed, filled) while the filters are exactly its preset."""
+        for button, preset in self.shortcuts:
+            on = self.values == DEFAULT_FILTERS | preset
+            button.props['aria-pressed'] = 'true' if on else 'false'
+            button.props['outline'] = not on
+            button.update()
 
     def _select(self, label: str, options: dict, key: str, width: str = 'w-56') -> ui.select:
         return ui.select(options, label=label, value=self.values.get(key), clearable=key != 'state',
@@ -100,8 +114,7 @@ class Queue:
 
     def _apply(self, preset: dict) -> None:
         """A shortcut or 'clear': reset every filter, then apply the preset."""
-        self.values = {'state': 'open', 'region': None, 'organisation': None, 'service': None, 'stage': None,
-                       'handler': None, 'replied': False, 'search': ''} | preset
+        self.values = DEFAULT_FILTERS | preset
         for key, element in self.fields.items():
             element.set_value(self.values[key])
         self.replied.set_value(self.values['replied'])
@@ -144,6 +157,7 @@ class Queue:
                             per_page=self.pagination['rowsPerPage'])
         self.pagination['rowsNumber'] = result.total
         self.summary.set_text(t('{count} palvelupyyntöä', count=result.total))
+        self._mark_shortcuts()
         self.table.pagination = dict(self.pagination)
         self.table.rows = [{
             'number': row.number,

@@ -12,17 +12,6 @@ from config import get_settings
 from locales import t
 from services.organisations import organisation_options
 
-# Quasar gives the open option list's scroll container tabindex=-1, which a role=listbox may not contain
-# (axe: aria-required-children). Focus stays in the search field, so the container needs no tabindex.
-_LISTBOX_FIX = '''
-<script>
-new MutationObserver(() => {
-  for (const el of document.querySelectorAll('[role=listbox] > .q-virtual-scroll__content[tabindex]'))
-    el.removeAttribute('tabindex');
-}).observe(document.documentElement, {childList: true, subtree: true});
-</script>
-'''
-
 
 def landing_page(uloskirjautunut: str | None = None) -> None:
     if session.current_user() is not None:
@@ -30,7 +19,6 @@ def landing_page(uloskirjautunut: str | None = None) -> None:
         return
     brand = get_settings().brand_name.capitalize()
     state: dict[str, str | None] = {'profile': None}
-    ui.add_head_html(_LISTBOX_FIX)
     with frame(title=t('Tervetuloa')):
         if uloskirjautunut:
             ui.label(t('Olet kirjautunut ulos.')).classes('w-full bg-green-50 border-l-8 border-green-800 p-4 mb-4') \

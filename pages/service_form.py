@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from fastapi import Response
 from fastapi.responses import HTMLResponse
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from auth import session
 from components.form_wizard import FormWizard, wizard_for_draft
 from components.frame import frame
+from config import get_settings
 from locales import t, using_language
+from models import User
 from services import workflow
+from services.answers import answer_sections
 from services.catalogue import offered_forms
 from services.formatting import format_datetime
-from services.receipt import build_receipt
-from services.workflow import RequestNotAvailable
+from services.receipt import NoRegisteredEmail, build_receipt, email_receipt, receipt_file_name
+from services.workflow import RequestNotAvailable, SentRequest
 
 
 def _not_found(message: str) -> None:
@@ -97,10 +100,62 @@ def confirmation_page(number: str) -> None:
                 with ui.element('li'):
                     ui.label(text)
         with ui.row().classes('gap-4 mt-6 flex-wrap'):
-            ui.link(t('Lataa kuittaus (PDF)'), f'/palvelupyynto/{sent.number}/kuittaus.pdf') \
-                .props('download').classes('font-bold').mark('receipt-link')
+            if get_settings().kiosk_mode:
+                _kiosk_receipt(sent, user)
+            else:
+                ui.link(t('Lataa kuittaus (PDF)'), f'/palvelupyynto/{sent.number}/kuittaus.pdf') \
+                    .props('download').classes('font-bold').mark('receipt-link')
             ui.link(t('Siirry Oma asiointiin'), '/oma-asiointi').mark('to-my-transactions')
             ui.link(t('Palvelut'), '/palvelut')
+
+
+_PRINT_STYLE = '''
+<style>
+  @media screen { .receipt-print { display: none; } }
+  @media print {
+    body * { visibility: hidden; }
+    .receipt-print, .receipt-print * { visibility: visible; }
+    .receipt-print { position: absolute; left: 0; top: 0; width: 100%; color: #000; }
+  }
+</style>
+'''
+
+
+def _kiosk_receipt(sent: SentRequest, user: User) -> None:
+    """On a shared kiosk a downloaded PDF would stay in the browser's downloads for the next person: print the
+    receipt, or send it to the email address in one's own details, instead."""
+    ui.add_head_html(_PRINT_STYLE)
+    ui.button(t('Tulosta kuittaus'), icon='print').props('no-caps').mark('receipt-print') \
+        .on('click', js_handler='() => window.print()')
+    result = ui.label().props('role=status').classes('w-full font-medium').mark('receipt-email-result')
+
+    async def send_to_email() -> None:
+        if session.current_user() is None:
+            return
+        try:
+            address = await run.io_bound(email_receipt, user.id, sent.number)
+        except (NoRegisteredEmail, RequestNotAvailable):
+            result.set_text(t('Kuittausta ei voitu lähettää. Tarkista sähköpostiosoitteesi Omat tiedot -sivulla.'))
+            return
+        result.set_text(t('Kuittaus lähetetty osoitteeseen {email}.', email=address))
+
+    if user.email:
+        ui.button(t('Lähetä kuittaus sähköpostiini ({email})', email=user.email), icon='mail',
+                  on_click=send_to_email).props('outline no-caps').mark('receipt-email')
+    # What the printer gets: the same lines as the PDF receipt (hidden on the screen).
+    with ui.element('div').classes('receipt-print'):
+        ui.label(t('Kuittaus palvelupyynnöstä {number}', number=sent.number)).classes('text-2xl font-bold')
+        ui.label(f'{sent.number} : {t(sent.form.title)}').classes('font-bold')
+        ui.label(t('Lähetetty: {time}', time=format_datetime(sent.sent_at)))
+        ui.label(t('Käsittelyvaihe: {stage}', stage=t(sent.stage)))
+        for section in answer_sections(sent.form, sent.answers, sent.attachment_names):
+            ui.label(section.title).classes('text-lg font-bold mt-3')
+            with ui.element('dl').classes('grid grid-cols-[14rem_1fr] gap-x-4'):
+                for row in section.rows:
+                    with ui.element('dt').classes('font-bold'):
+                        ui.label(row.label)
+                    with ui.element('dd').classes('whitespace-pre-line m-0'):
+                        ui.label(row.value)
 
 
 def receipt_pdf(number: str) -> Response:
@@ -113,10 +168,11 @@ def receipt_pdf(number: str) -> Response:
         sent = workflow.sent_request(user.id, _number(number))
     except RequestNotAvailable:
         return missing
-    with using_language(user.language):
+    with using_language(user.language):  # the page's language (KIELI is kept on the user)
         pdf = build_receipt(sent)
+        file_name = receipt_file_name(sent.number)
     return Response(pdf, media_type='application/pdf', headers={
-        'Content-Disposition': f'attachment; filename="kuittaus-{sent.number}.pdf"',
+        'Content-Disposition': f'attachment; filename="{file_name}"',
         'Cache-Control': 'private, no-store',
     })
 

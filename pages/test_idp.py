@@ -3,13 +3,15 @@ identification: pick a test person or enter an identity code, then "Jatka palvel
 answer to the portal."""
 from __future__ import annotations
 
+import math
+import time
 from html import escape
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nicegui import run, ui
 
-from auth.saml_sp import SERVICE_NAMES
+from auth.saml_sp import SERVICE_NAMES, pending_lifetime
 from auth.test_idp import (
     TEST_PERSONS,
     AuthnRequestInfo,
@@ -19,6 +21,7 @@ from auth.test_idp import (
     TestPerson,
     valid_test_identity_number,
 )
+from components.accessibility import add_keyboard_support
 from components.error_summary import ErrorSummary
 from components.language import apply_page_language
 from config import get_settings
@@ -35,7 +38,6 @@ _STYLE = f'''
   .idp-submit {{ background: {IDP_COLOUR}; color: #fff; border: 0; border-radius: 4px; padding: .75rem 1.5rem;
                  font-size: 1.05rem; font-weight: 600; cursor: pointer; }}
   .idp-submit:hover {{ background: #00245a; }}
-  :focus-visible {{ outline: 3px solid #ffbf47 !important; outline-offset: 2px; }}
 </style>
 '''
 
@@ -48,6 +50,7 @@ def _layout(lang: str) -> ui.element:
     apply_page_language(lang)
     ui.colors(primary=IDP_COLOUR)
     ui.add_head_html(_STYLE)
+    add_keyboard_support()
     ui.query('.nicegui-content').classes('p-0 gap-0')
     ui.page_title(t('Suomi.fi-tunnistus (testi)'))
     with ui.header(fixed=False, elevated=False).classes('idp-header w-full p-0 block'):
@@ -78,10 +81,39 @@ async def sso_page(request: Request) -> None:
     _identification(authn)
 
 
+def _kiosk_countdown(content: ui.column) -> None:
+    """On a kiosk the portal refuses an answer after its idle limit (`auth.saml_sp.pending_lifetime`): count that
+    time down here too, and take the "Jatka palveluun" step away when it has run out."""
+    if not get_settings().kiosk_mode:
+        return
+    deadline = time.monotonic() + pending_lifetime().total_seconds()
+    with ui.row().classes('w-full items-baseline gap-2'):
+        ui.label(t('Tunnistautuminen vanhenee:'))
+        left_label = ui.label().classes('font-bold').props('role=timer').mark('idp-countdown')
+
+    def tick() -> None:
+        left = max(0, math.ceil(deadline - time.monotonic()))
+        left_label.set_text(f'{left // 60}:{left % 60:02d}')
+        if left > 0:
+            return
+        timer.deactivate()
+        content.clear()
+        with content, ui.card().classes('w-full p-6 gap-3'):
+            ui.label(t('Tunnistautuminen vanhentui')).classes('text-2xl font-bold') \
+                .props('role=heading aria-level=1').mark('idp-expired')
+            ui.label(t('Aloita kirjautuminen palvelussa uudelleen.'))
+
+    timer = ui.timer(1.0, tick)
+    tick()
+
+
 def _identification(authn: AuthnRequestInfo) -> None:
     service = SERVICE_NAMES.get(authn.language, SERVICE_NAMES['fi'])
     with _layout(authn.language):
+        countdown = ui.element('div').classes('w-full')
         content = ui.column().classes('w-full gap-4')
+    with countdown:
+        _kiosk_countdown(content)
 
     def choose_view() -> None:
         content.clear()

@@ -59,6 +59,6 @@ def answer_sections(form: FormDefinition, answers: dict, attachment_names: dict[
                 value = ', '.join(attachment_names.get(field.name, [])) or EMPTY
             else:
                 value = display_value(field, answers.get(field.name))
-            rows.append(AnswerRow(t(field.label), value))
+            rows.append(AnswerRow(t(field.answer_label or field.label), value))
         sections.append(StepAnswers(t(step.title), rows))
     return sections

@@ -7,7 +7,8 @@ sähköpostia" (`User.email_allowed`).
 """
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -67,6 +68,14 @@ def request_resolved(db: Session, request: ServiceRequest, resolution: Message) 
     _add_about_request(db, EmailKind.RESOLVED, request,
                        lambda ref, name, text: templates.centre_message(EmailKind.RESOLVED, ref, name, text),
                        resolution.body)
+
+
+def receipt_copy(db: Session, owner: User, request: RequestRef, sent_at: datetime | None,
+                 read_answers: Callable[[], list[tuple[str, list[tuple[str, str]]]]]) -> None:
+    """The receipt to the owner's registered address, on their own request (`services.receipt.email_receipt`)."""
+    content = templates.render(templates.receipt, owner.language, request, _first_name(owner), sent_at, read_answers)
+    enqueue(db, kind=EmailKind.RECEIPT, recipient=owner.email or '', language=owner.language, content=content,
+            request_id=request.number)
 
 
 def registration_completed(db: Session, user: User) -> None:

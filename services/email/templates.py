@@ -26,6 +26,7 @@ class EmailKind(StrEnum):
     RESOLVED = 'resolved'
     REGISTRATION = 'registration'
     DRAFT_EXPIRING = 'draft_expiring'
+    RECEIPT = 'receipt'  # a copy of the receipt, asked for by its owner (a kiosk offers it instead of a download)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,18 @@ def centre_message(kind: EmailKind, request: RequestRef, name: str, text: str) -
         heading=t('Sinulle on uusi viesti'),
         paragraphs=[t('Asiakaspalvelu lähetti viestin palvelupyyntöösi.')],
         quote_label=t('Viesti'), quote=text)
+
+
+def receipt(request: RequestRef, name: str, sent_at: datetime | None,
+            read_answers: Callable[[], list[tuple[str, list[tuple[str, str]]]]]) -> EmailParts:
+    """The receipt's contents as the PDF has them; `read_answers` is called here so they are in the recipient's
+    language."""
+    sections = ['\n'.join([title, *(f'{label}: {value}' for label, value in rows)]) for title, rows in read_answers()]
+    return _request_parts(
+        request, name, subject=t('Kuittaus palvelupyynnöstä {number}', number=request.number),
+        heading=t('Kuittaus palvelupyynnöstä {number}', number=request.number),
+        paragraphs=[t('Pyysit kuittauksen sähköpostiisi. Palvelupyyntö lähetettiin {time}.',
+                      time=format_datetime(sent_at)), *sections])
 
 
 def _allowed_footnote() -> str:

@@ -52,6 +52,9 @@ class FieldDefinition:
     wide: bool = False  # takes the whole row
     future_allowed: bool = False  # for DATE: most dates asked are of past events
     required_message: str = ''  # when '<label> on pakollinen tieto.' would not say what is missing (N_-marked)
+    # How the answer is named when read back (preview, confirmation, PDF receipt) where the label on the form screen
+    # is an instruction ("Valitse", "Organisaatiohaku") rather than a name for the answer.
+    answer_label: str = ''
 
 
 @dataclass(frozen=True)

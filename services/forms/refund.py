@@ -26,7 +26,8 @@ REFUND_FORM = FormDefinition(
                 FieldDefinition('refund_target', 'Valitse', FieldKind.CHOICE, required=True, wide=True, options=(
                     ('payer', 'Palautetaan maksajan tilille'),
                     ('other', 'Palautetaan muulle kuin maksajan tilille'),
-                ), required_message=N_('Valitse, kenen tilille palautus maksetaan.')),
+                ), required_message=N_('Valitse, kenen tilille palautus maksetaan.'),
+                   answer_label='Palautuksen saajan tili'),
                 FieldDefinition('recipient_first_name', 'Saajan etunimi', required=True, prefill='given_name',
                                 max_length=100),
                 FieldDefinition('recipient_last_name', 'Saajan sukunimi', required=True, prefill='surname',

@@ -31,6 +31,7 @@ def texts_in_forms() -> set[str]:
             texts |= {step.title} | ({step.intro} if step.intro else set())
             for field in step.fields:
                 texts |= {field.label} | ({field.help} if field.help else set()) | {label for _, label in field.options}
+                texts |= {field.answer_label} if field.answer_label else set()
     return texts
 
 
