@@ -56,7 +56,8 @@ _STYLE = f'''
   .portal-compact {{ display: none !important; }}
   @media (max-width: 767.98px) {{
     .portal-compact {{ display: flex !important; }}
-    .portal-compact-user {{ max-width: 9rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+    .portal-brand {{ order: -2; }}
+    .portal-compact-user {{ order: -1; max-width: 9rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
                             display: block !important; }}
     .portal-top:not(.menu-open) .portal-menu-item {{ display: none !important; }}
     .portal-top.menu-open .portal-menu-item {{ flex-basis: 100%; }}
@@ -93,11 +94,9 @@ def _language_selector(user: User | None, lang: str) -> None:
 
 
 def _compact_controls(user: User | None) -> None:
-    """On a phone (below the `md` breakpoint) the header shows only the brand, the current user and a menu button;
-    the button opens the rest of the header and the navigation as a drawer under it (`portal-menu-item`). It works in
-    the browser alone: opening a menu needs no round trip."""
-    if user is not None:
-        ui.label(user.full_name).classes('portal-compact portal-compact-user font-semibold').mark('compact-user')
+    """On a phone (below the `md` breakpoint) the header shows only the brand, the current user (drawn last, see
+    `_header`) and a menu button; the button opens the rest of the header and the navigation as a drawer under it
+    (`portal-menu-item`), next in the Tab order. It works in the browser alone: opening needs no round trip."""
     button = ui.button(icon='menu').props('flat round color=white aria-expanded=false aria-controls=portal-menu') \
         .classes('portal-compact').mark('menu-button')
     button.props['aria-label'] = t('Valikko')
@@ -115,7 +114,7 @@ def _header(user: User | None, lang: str) -> None:
                               'gap-y-2 flex-wrap').props('id=portal-menu'):
             home = ('/kasittely' if user.is_staff else '/paasivu') if user else '/'
             ui.link(settings.brand_name, home).classes(
-                'text-2xl font-extrabold tracking-widest text-white no-underline mr-auto')
+                'portal-brand text-2xl font-extrabold tracking-widest text-white no-underline mr-auto')
             _compact_controls(user)
             if user is not None and user.is_staff:
                 _info(t('ROOLI'), t(STAFF_ROLE_LABELS[user.role]))
@@ -132,6 +131,9 @@ def _header(user: User | None, lang: str) -> None:
                 ui.button(t('Kirjaudu ulos'), on_click=lambda: ui.navigate.to('/kirjaudu/ulos')) \
                     .props('outline color=white no-caps').classes('portal-menu-item').mark('logout')
             kiosk_controls(user)  # countdown and "Aloita alusta" when KIOSK_MODE is on (components/kiosk.py)
+            if user is not None:  # last in reading order (the full name is read above); beside the brand on a phone
+                ui.label(user.full_name).classes('portal-compact portal-compact-user font-semibold') \
+                    .mark('compact-user')
 
 
 def _navigation(active: str | None, user: User) -> None:

@@ -141,3 +141,136 @@ def test_start_over_wipes_an_anonymous_visitors_choices(page: Page) -> None:
     page.wait_for_url(SIGNED_OUT)
     wait_for_page(page)
     assert page.evaluate('document.documentElement.lang') == 'fi'  # the language chosen before is gone
+
+
+_FIELDS = "els => els.map(e => ({name: e.name, autocomplete: e.getAttribute('autocomplete'), type: e.type}))"
+_VISIBLE_FIELDS = 'input:not([type=hidden]), textarea'
+
+
+def _fields(page: Page) -> list[dict]:
+    """Every input of the page once the kiosk script has given it its per-visit name."""
+    page.wait_for_function(f"[...document.querySelectorAll('{_VISIBLE_FIELDS}')]"
+                           ".every(e => e.dataset.kioskName && e.name === e.dataset.kioskName)")
+    fields = page.eval_on_selector_all(_VISIBLE_FIELDS, _FIELDS)
+    assert fields, 'the page has inputs'
+    for field in fields:
+        assert field['autocomplete'] == ('new-password' if field['type'] == 'password' else 'off'), field
+    return fields
+
+
+def test_after_the_idle_sign_out_every_input_of_the_next_visit_is_unremembered(page: Page) -> None:
+    """The browser's autofill keys its suggestions on field names: the next person's fields match nothing."""
+    page.goto('/kirjaudu/salasana')
+    wait_for_page(page)
+    before = {field['name'] for field in _fields(page)}
+    _open_own_details(page)
+    before |= {field['name'] for field in _fields(page)}
+    assert len(before) >= 6
+    page.wait_for_url(SIGNED_OUT, timeout=(IDLE_SECONDS + 15) * 1000)  # nobody touches the kiosk
+    wait_for_page(page)
+
+    page.goto('/kirjaudu/salasana')  # the next person
+    wait_for_page(page)
+    after = _fields(page)
+    assert {field['type'] for field in after} >= {'text', 'password'}
+    sign_in_with_password(page, 'onni.korhonen', DEMO_PASSWORD)
+    page.goto('/omat-tiedot')
+    wait_for_page(page)
+    after += _fields(page)
+    assert not before & {field['name'] for field in after}
+
+
+def test_full_screen_warning_with_jatka_before_the_end(page: Page) -> None:
+    _open_own_details(page)
+    overlay = page.locator('#kiosk-overlay')
+    expect(overlay).to_be_hidden()
+    assert page.locator('#kiosk-notice').inner_text() == ''  # nothing is said while the page opens
+    expect(overlay).to_be_visible(timeout=IDLE_SECONDS * 1000)
+    expect(overlay).to_have_attribute('role', 'alertdialog')
+    continue_button = page.get_by_role('button', name='Jatka', exact=True)
+    expect(continue_button).to_be_focused()
+    assert continue_button.bounding_box()['height'] >= 64
+    seconds = int(page.locator('#kiosk-seconds').inner_text())
+    assert 0 < seconds <= 6, seconds  # a third of the 20 s limit
+    expect(page.locator('#kiosk-notice')).to_contain_text('Sivu aloittaa alusta')
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / 'kiosk-warning.png'), full_page=False)
+    continue_button.click()
+    expect(overlay).to_be_hidden()
+    expect(page.locator('#kiosk-countdown')).to_have_text(re.compile(r'0:(19|20)'))
+    assert re.search(r'/omat-tiedot$', page.url)
+
+
+def test_a_page_before_sign_in_is_reset_at_the_idle_limit(page: Page) -> None:
+    page.goto('/kirjaudu/salasana')
+    wait_for_page(page)
+    page.get_by_label('Käyttäjätunnus').fill('onni.korhonen')
+    expect(page.locator('#kiosk-overlay')).to_be_visible(timeout=IDLE_SECONDS * 1000)
+    page.wait_for_url(SIGNED_OUT, timeout=15_000)
+    wait_for_page(page)
+    page.goto('/kirjaudu/salasana')
+    wait_for_page(page)
+    expect(page.get_by_label('Käyttäjätunnus')).to_have_value('')
+
+
+def test_a_sign_in_left_at_the_idp_step_beyond_the_kiosk_limit_cannot_be_continued(page: Page,
+                                                                                  portal: PortalServer) -> None:
+    page.goto('/')
+    wait_for_page(page)
+    page.get_by_role('button', name='Yksityishenkilön asiointi »').click()
+    page.get_by_role('link', name='siirry asioimaan ilman organisaatiota').click()
+    page.wait_for_url('**/kirjaudu')
+    wait_for_page(page)
+    page.get_by_role('button', name='Kirjaudu Suomi.fi-tunnistuksella').click()
+    page.wait_for_url('**/test-idp/sso?**')
+    wait_for_page(page)
+    countdown = page.get_by_role('timer')  # the IdP step counts the kiosk limit down too
+    expect(countdown).to_have_text(re.compile(r'0:(1\d|20)'))
+    page.get_by_role('button', name='Onni Juhani Korhonen (150585-958J)').click()
+    expect(page.get_by_role('button', name='Jatka palveluun')).to_be_visible()
+    answer = page.locator('input[name=SAMLResponse]').get_attribute('value')
+    relay_state = page.locator('input[name=RelayState]').get_attribute('value')
+    page.screenshot(path=str(SHOTS / 'kiosk-idp-countdown.png'), full_page=False)
+
+    expect(page.get_by_role('heading', name='Tunnistautuminen vanhentui')).to_be_visible(
+        timeout=(IDLE_SECONDS + 5) * 1000)
+    expect(page.get_by_role('button', name='Jatka palveluun')).to_have_count(0)
+    # The next person replays the left-over answer by hand: the portal refuses it as too old.
+    page.set_content(f'<form method="post" action="{portal.base_url}/saml/acs">'
+                     f'<input name="SAMLResponse" value="{answer}"><input name="RelayState" value="{relay_state}">'
+                     '<button type="submit">Jatka palveluun</button></form>')
+    page.get_by_role('button', name='Jatka palveluun').click()
+    page.wait_for_url('**/kirjaudu/virhe?**')
+    wait_for_page(page)
+    assert page.url.endswith('syy=expired')
+    page.goto('/paasivu')
+    page.wait_for_url(re.compile(r'/kirjaudu'))
+    expect(page.get_by_text('Onni Juhani Korhonen')).to_have_count(0)
+
+
+def test_the_receipt_is_printed_or_emailed_instead_of_downloaded(page: Page, portal: PortalServer) -> None:
+    from sqlmodel import Session, select
+
+    from models import OutboxEmail
+    from models.db import get_engine
+
+    page.add_init_script('window.printed = 0; window.print = () => { window.printed += 1; };')
+    sign_in_with_password(page, 'onni.korhonen', DEMO_PASSWORD)
+    page.goto('/palvelupyynto/978373/lahetetty')
+    wait_for_page(page)
+    expect(page.locator('[data-marker=receipt-link]')).to_have_count(0)  # no download to leave behind
+    expect(page.locator('a[download]')).to_have_count(0)
+    page.get_by_role('button', name='Tulosta kuittaus').click()
+    page.wait_for_function('window.printed === 1')
+    page.emulate_media(media='print')
+    expect(page.locator('.receipt-print')).to_be_visible()
+    expect(page.locator('.receipt-print')).to_contain_text('Palautuksen saajan tili')
+    page.emulate_media(media='screen')
+    expect(page.locator('.receipt-print')).to_be_hidden()
+
+    page.get_by_role('button', name=re.compile('Lähetä kuittaus sähköpostiini')).click()
+    expect(page.get_by_role('status').filter(has_text='Kuittaus lähetetty osoitteeseen')).to_be_visible()
+    with Session(get_engine(portal.database_url)) as db:
+        email = db.exec(select(OutboxEmail).where(OutboxEmail.kind == 'receipt')).one()
+    assert email.request_id == 978373 and email.subject == 'Kuittaus palvelupyynnöstä 978373'
+    assert 'Tilinumero: FI' in email.body_text
