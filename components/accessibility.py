@@ -7,6 +7,7 @@
   chosen radio, or the first when none is), and the arrow keys move to the next or previous radio and choose it.
   Quasar gives every radio tabindex 0 and no arrow keys, so arrows scrolled the page instead.
 - The sort buttons of table headers (`components.sortable_header`) look like the header text.
+- A radio or sort button redrawn by the server's answer gets the focus back (it would fall to the page's body).
 - An open drop-down's option list passes axe: Quasar gives the scroll container inside `role=listbox` tabindex=-1,
   which a listbox may not contain (aria-required-children). Focus stays in the field, so the container needs none.
 """
@@ -16,15 +17,19 @@ from nicegui import ui
 
 FOCUS_COLOUR = '#ffbf47'
 
+# In a cascade layer before NiceGUI's `quasar_importants`: an !important there (Quasar's `.no-outline` on every
+# button) beats an unlayered !important, and among layers the earlier one's !important wins.
 _STYLE = f'''
 <style>
+@layer overrides {{
   :focus-visible {{ outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
   .q-btn:focus-visible, [role=radio]:focus-visible, [role=checkbox]:focus-visible, [role=switch]:focus-visible,
   .q-tab:focus-visible, th[aria-sort] button:focus-visible {{
     outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
   .table-sort-button {{ background: none; border: 0; padding: 0; margin: 0; font: inherit; color: inherit;
                        cursor: pointer; text-align: inherit; }}
-  .q-field--focused .q-field__control {{ outline: 3px solid {FOCUS_COLOUR}; outline-offset: 2px; }}
+  .q-field--focused .q-field__control {{ outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
+}}
 </style>
 '''
 
@@ -47,7 +52,29 @@ _SCRIPT = '''
     for (const el of document.querySelectorAll('[role=listbox] > .q-virtual-scroll__content[tabindex]'))
       el.removeAttribute('tabindex');
   };
-  new MutationObserver(() => { rove(); fixListboxes(); }).observe(document.documentElement, {
+  // A radio group or a sorted table's header is redrawn by the server's answer, which would drop the focus on the
+  // page's body: remember which control had it and give it to the redrawn one.
+  let focused = null;
+  let focusKey = null;
+  const keyOf = element => {
+    const owner = element.parentElement && element.parentElement.closest('[id]');
+    if (!owner) return null;
+    if (element.matches('[role=radio]')) {
+      const label = CSS.escape(element.getAttribute('aria-label') || '');
+      return `#${CSS.escape(owner.id)} [role=radio][aria-label="${label}"]`;
+    }
+    if (element.matches('button[data-sort-column]'))
+      return `#${CSS.escape(owner.id)} button[data-sort-column="${CSS.escape(element.dataset.sortColumn)}"]`;
+    return null;
+  };
+  document.addEventListener('focusin', event => { focused = event.target; focusKey = keyOf(event.target); });
+  const refocus = () => {
+    if (!focusKey || !focused || focused.isConnected) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const again = document.querySelector(focusKey);
+    if (again) again.focus();
+  };
+  new MutationObserver(() => { rove(); fixListboxes(); refocus(); }).observe(document.documentElement, {
     childList: true, subtree: true, attributes: true, attributeFilter: ['aria-checked']});
   const steps = {ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1};
   document.addEventListener('keydown', event => {
@@ -57,8 +84,8 @@ _SCRIPT = '''
     event.preventDefault();  // arrows choose, they do not scroll the page
     const radios = radiosOf(group);
     const next = radios[(radios.indexOf(radio) + steps[event.key] + radios.length) % radios.length];
-    next.focus();
     next.click();
+    next.focus();  // after the click: Quasar's click handler moves the focus to a helper inside the radio
   }, true);
 })();
 </script>

@@ -87,10 +87,11 @@ def _language_selector(user: User | None, lang: str) -> None:
 
     with ui.column().classes('gap-0 portal-menu-item'):
         ui.label(t('KIELI')).classes('info-label').props('id=language-label')
-        ui.select({code: LANGUAGE_NAMES[code] for code in LANGUAGES}, value=lang, on_change=change) \
+        select = ui.select({code: LANGUAGE_NAMES[code] for code in LANGUAGES}, value=lang, on_change=change) \
             .props('dense dark borderless options-dense aria-labelledby=language-label '
                    'popup-content-class=text-black') \
             .classes('info-value min-w-[7rem]').mark('language-select')
+        select.props['options-dark'] = False  # a light option list: the chosen option's colour on dark failed axe
 
 
 def _compact_controls(user: User | None) -> None:

@@ -2,7 +2,8 @@
 
 Quasar's header cell sorts on a mouse click only (a `th` is no Tab stop) and says nothing about the order. Here the
 label of a sortable column is a real button inside the header cell (Tab, Enter and Space), and the cell carries
-`aria-sort` (ascending, descending or none), read from the sort state Quasar already keeps for its arrow.
+`aria-sort` (ascending, descending or none), read from the sort state Quasar already keeps for its arrow. The
+server's answer redraws the header, so `components.accessibility` puts the focus back on the button pressed.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ _HEADER_CELL = r'''
     ? (props.col.__thClass.includes(' sorted')
        ? (props.col.__thClass.includes('sort-desc') ? 'descending' : 'ascending') : 'none')
     : undefined">
-  <button v-if="props.col.sortable" type="button" class="table-sort-button" @click.stop="props.sort(props.col)">
+  <button v-if="props.col.sortable" type="button" class="table-sort-button" :data-sort-column="props.col.name"
+          @click.stop="props.sort(props.col)">
     {{ props.col.label }}</button>
   <template v-else>{{ props.col.label }}</template>
 </q-th>
