@@ -138,3 +138,20 @@ def test_a_focused_control_shows_the_amber_focus_ring(page: Page) -> None:
         return {style: style.outlineStyle, width: style.outlineWidth, colour: style.outlineColor}; }''')
     assert box == amber
     assert re.match(r'rgb', amber['colour'])
+
+
+def test_oma_asiointi_sorts_by_keyboard_and_announces_the_order(page: Page) -> None:
+    from tests.browser.conftest import sign_in_with_password
+    from tests.support.staff import DEMO_PASSWORD
+
+    sign_in_with_password(page, 'onni.korhonen', DEMO_PASSWORD)
+    page.goto('/oma-asiointi')
+    wait_for_page(page)
+    table = page.locator('.q-table__container').filter(visible=True)
+    created = table.get_by_role('button', name='Luontiaika', exact=True)
+    expect(table.locator('th[aria-sort=descending]')).to_contain_text('Luontiaika')
+    expect(table.locator('th', has=page.get_by_role('button', name='Ilmoitus'))).to_have_attribute('aria-sort', 'none')
+    tab_to(page, created)
+    page.keyboard.press('Enter')
+    expect(table.locator('th[aria-sort=ascending]')).to_contain_text('Luontiaika')
+    expect(created).to_be_focused()

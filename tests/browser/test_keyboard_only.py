@@ -75,6 +75,12 @@ def test_refund_flow_by_keyboard_alone(page: Page) -> None:
     tab_to(page, 'Palautetaan maksajan tilille')
     page.keyboard.press('Space')
     expect(page.get_by_role('radio', name='Palautetaan maksajan tilille')).to_have_attribute('aria-checked', 'true')
+    # One Tab stop for the group; the arrow keys move the choice (and the focus) within it.
+    page.keyboard.press('ArrowDown')
+    expect(page.get_by_role('radio', name='Palautetaan muulle kuin maksajan tilille')).to_be_focused()
+    page.keyboard.press('ArrowUp')
+    expect(page.get_by_role('radio', name='Palautetaan maksajan tilille')).to_have_attribute('aria-checked', 'true')
+    expect(page.get_by_role('radio', name='Palautetaan maksajan tilille')).to_be_focused()
     tab_to(page, 'Tilinumero')
     type_into_focused(page, 'FI48 2222 3333 4444 55')
     tab_to(page, 'Asiakasnumero')
