@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 PREPARED = date(2026, 11, 30)
-UPDATED = date(2026, 11, 30)
+UPDATED = date(2026, 12, 2)
 SUPERVISOR_EMAIL = 'saavutettavuus@traficom.fi'
 SUPERVISOR_PHONE = '029 534 5000'
 SUPERVISOR_PHONE_E164 = '+358295345000'
@@ -51,9 +51,10 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Täyttää saavutettavuusvaatimukset osittain. Alla on lueteltu tiedossamme olevat puutteet.',)),
         Section('Ei-saavutettava sisältö', (
             'Seuraavat sisällöt eivät ole vielä kaikilta osin saavutettavia:',), (
-            'Palvelupyynnön PDF-kuittaus ei ole merkitty (tagged) PDF-tiedosto: siitä puuttuvat otsikko- ja '
-            'rakennemerkinnät (WCAG 1.3.1 ja 1.3.2). Samat tiedot ovat '
-            'saavutettavassa muodossa Oma asiointi -sivulla ja vahvistussähköpostissa.',
+            'Palvelupyynnön PDF-kuittaus on merkitty (tagged) PDF-tiedosto, jossa on kieli, otsikot ja kappaleet '
+            'lukujärjestyksessä, mutta kentän nimeä ja vastausta ei ole merkitty taulukoksi: kumpikin on samassa '
+            'kappaleessa (WCAG 1.3.1). Käyttämämme PDF-kirjasto (fpdf2 2.8) ei kirjoita sisäkkäistä '
+            'rakennepuuta. Samat tiedot ovat saavutettavassa muodossa Oma asiointi -sivulla.',
             'Käyttöliittymäkirjaston omat ilmoitukset, kuten yhteyden katkeamisesta kertova ilmoitus, näkyvät '
             'vain englanniksi eikä niiden kieltä ole merkitty (WCAG 3.1.2).',
             'Päivämäärän valintakalenteria ei ole testattu kaikilla ruudunlukijoilla. Päivämäärän voi aina '
@@ -88,9 +89,10 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Uppfyller kraven delvis. Nedan listas de brister vi känner till.',)),
         Section('Innehåll som inte är tillgängligt', (
             'Följande innehåll är ännu inte tillgängligt i alla avseenden:',), (
-            'Kvittensen på en serviceförfrågan är inte en taggad PDF-fil: rubrik- och strukturmärkning saknas '
-            '(WCAG 1.3.1 och 1.3.2). Samma uppgifter finns i '
-            'tillgänglig form på sidan Mina ärenden och i bekräftelsemejlet.',
+            'Kvittot på en serviceförfrågan är en taggad PDF-fil med språk, rubriker och stycken i läsordning, '
+            'men fältets namn och svaret är inte märkta som en tabell: båda står i samma stycke (WCAG 1.3.1). '
+            'PDF-biblioteket vi använder (fpdf2 2.8) skriver inte ett kapslat strukturträd. Samma uppgifter finns '
+            'i tillgänglig form på sidan Mina ärenden.',
             'Användargränssnittsbibliotekets egna meddelanden, såsom meddelandet om bruten förbindelse, visas '
             'endast på engelska och deras språk är inte märkt (WCAG 3.1.2).',
             'Datumväljaren har inte testats med alla skärmläsare. Du kan alltid skriva datumet i fältet i formen '
@@ -125,9 +127,10 @@ STATEMENT: dict[str, tuple[Section, ...]] = {
             'Partially compliant. The shortcomings we know of are listed below.',)),
         Section('Non-accessible content', (
             'The following content is not yet accessible in every respect:',), (
-            'The PDF receipt of a service request is not a tagged PDF: heading and structure tags are missing '
-            '(WCAG 1.3.1 and 1.3.2). The same information is available in an '
-            'accessible form on the My transactions page and in the confirmation email.',
+            'The PDF receipt of a service request is a tagged PDF with its language, headings and paragraphs in '
+            'reading order, but a field\'s name and its answer are not tagged as a table: both are in one '
+            'paragraph (WCAG 1.3.1). The PDF library we use (fpdf2 2.8) does not write a nested structure tree. '
+            'The same information is available in an accessible form on the My transactions page.',
             'Messages of the user interface library itself, such as the notice of a lost connection, appear in '
             'English only and their language is not marked (WCAG 3.1.2).',
             'The date picker calendar has not been tested with every screen reader. You can always type the date '
