@@ -155,6 +155,7 @@ def test_refund_form_with_the_seeds_data_is_sent_and_found_in_lahetetyt(page: Pa
     assert receipt.status == 200
     assert receipt.headers['content-type'] == 'application/pdf'
     assert receipt.body().startswith(b'%PDF')
+    assert receipt.headers['content-disposition'] == f'attachment; filename="kuittaus-{number}.pdf"'
 
     page.get_by_role('link', name='Siirry Oma asiointiin').click()
     wait_for_page(page)
