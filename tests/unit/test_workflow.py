@@ -172,3 +172,18 @@ def test_removing_an_attachment_from_a_draft(people: dict[str, int]) -> None:
         workflow.remove_attachment(people['other'], number, stored.id)
     workflow.remove_attachment(people['onni'], number, stored.id)
     assert workflow.open_draft(people['onni'], number).attachments == {}
+
+
+def test_the_receipt_goes_to_the_owners_registered_email_on_request_only(people: dict[str, int]) -> None:
+    from services.receipt import email_receipt
+
+    number = _complete_draft(people['onni'])
+    workflow.send_request(people['onni'], number)
+    with pytest.raises(workflow.RequestNotAvailable):
+        email_receipt(people['other'], number)  # someone else's request: "not found", nothing sent
+    assert email_receipt(people['onni'], number) == '645516@generated.invalid'
+    with session_scope() as db:
+        copies = db.exec(select(OutboxEmail).where(OutboxEmail.kind == 'receipt')).all()
+    assert len(copies) == 1 and copies[0].recipient == '645516@generated.invalid'
+    assert copies[0].subject == f'Kuittaus palvelupyynnöstä {number}'
+    assert 'Tilinumero: FI48 2222 3333 4444 55' in copies[0].body_text
