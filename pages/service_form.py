@@ -127,7 +127,6 @@ def _kiosk_receipt(sent: SentRequest, user: User) -> None:
     ui.add_head_html(_PRINT_STYLE)
     ui.button(t('Tulosta kuittaus'), icon='print').props('no-caps').mark('receipt-print') \
         .on('click', js_handler='() => window.print()')
-    result = ui.label().props('role=status').classes('w-full font-medium').mark('receipt-email-result')
 
     async def send_to_email() -> None:
         if session.current_user() is None:
@@ -142,6 +141,7 @@ def _kiosk_receipt(sent: SentRequest, user: User) -> None:
     if user.email:
         ui.button(t('Lähetä kuittaus sähköpostiini ({email})', email=user.email), icon='mail',
                   on_click=send_to_email).props('outline no-caps').mark('receipt-email')
+    result = ui.label().props('role=status').classes('font-medium self-center').mark('receipt-email-result')
     # What the printer gets: the same lines as the PDF receipt (hidden on the screen).
     with ui.element('div').classes('receipt-print'):
         ui.label(t('Kuittaus palvelupyynnöstä {number}', number=sent.number)).classes('text-2xl font-bold')

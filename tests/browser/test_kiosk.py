@@ -260,6 +260,7 @@ def test_the_receipt_is_printed_or_emailed_instead_of_downloaded(page: Page, por
     wait_for_page(page)
     expect(page.locator('[data-marker=receipt-link]')).to_have_count(0)  # no download to leave behind
     expect(page.locator('a[download]')).to_have_count(0)
+    page.screenshot(path=str(SHOTS / 'kiosk-receipt.png'), full_page=False)
     page.get_by_role('button', name='Tulosta kuittaus').click()
     page.wait_for_function('window.printed === 1')
     page.emulate_media(media='print')
