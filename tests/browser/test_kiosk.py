@@ -15,6 +15,7 @@ from tests.browser.conftest import sign_in_with_password
 from tests.support.browser import axe_violations, wait_for_page
 from tests.support.databases import fresh_database_url
 from tests.support.server import PortalServer, start_portal
+from tests.support.sign_in import start_suomifi_sign_in
 
 SHOTS = Path('/tmp/shots/reach')
 IDLE_SECONDS = 20
@@ -215,13 +216,7 @@ def test_a_page_before_sign_in_is_reset_at_the_idle_limit(page: Page) -> None:
 
 def test_a_sign_in_left_at_the_idp_step_beyond_the_kiosk_limit_cannot_be_continued(page: Page,
                                                                                   portal: PortalServer) -> None:
-    page.goto('/')
-    wait_for_page(page)
-    page.get_by_role('button', name='Yksityishenkilön asiointi »').click()
-    page.get_by_role('link', name='siirry asioimaan ilman organisaatiota').click()
-    page.wait_for_url('**/kirjaudu')
-    wait_for_page(page)
-    page.get_by_role('button', name='Kirjaudu Suomi.fi-tunnistuksella').click()
+    start_suomifi_sign_in(page)
     page.wait_for_url('**/test-idp/sso?**')
     wait_for_page(page)
     countdown = page.get_by_role('timer')  # the IdP step counts the kiosk limit down too
