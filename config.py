@@ -18,6 +18,7 @@ from dotenv import load_dotenv
 PROJECT_DIR = Path(__file__).resolve().parent
 SIGN_IN_MODES = ('test-idp', 'suomifi-test', 'production')
 SMTP_SECURITY_MODES = ('starttls', 'tls', 'none')
+LOG_FORMATS = ('text', 'json')
 LEVELS_OF_ASSURANCE = ('loa2', 'loa3')
 # Signature algorithms a SAML message may be signed with (SHA-256 or stronger only); the setting names a subset.
 SIGNATURE_ALGORITHMS = {
@@ -75,6 +76,11 @@ class Settings:
     saml_organization_url: str = ''
     saml_technical_contact: tuple[str, str] = ('', '')  # (name, email)
     saml_support_contact: tuple[str, str] = ('', '')
+    log_format: str = 'text'
+    metrics_token: str = field(default='', repr=False)
+    metrics_port: int = 0
+    backup_dir: Path = Path('backups')
+    backup_keep: int = 14
 
     @property
     def secure_cookies(self) -> bool:
@@ -179,6 +185,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if log_level not in ('DEBUG', 'INFO', 'WARNING', 'ERROR'):
         raise ConfigError(f'LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (got {log_level!r})')
 
+    metrics_token = env.get('METRICS_TOKEN', '').strip()
+    if metrics_token and len(metrics_token) < 16:
+        raise ConfigError('METRICS_TOKEN must be at least 16 characters long')
+    backup_raw = env.get('BACKUP_DIR', '').strip()
+
     return Settings(
         port=port,
         host=host,
@@ -210,6 +221,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         resolved_retention_days=_read_int(env, 'RESOLVED_RETENTION_DAYS', 3650, 30, 36500),
         trusted_proxies=env.get('TRUSTED_PROXIES', '').strip() or '127.0.0.1',
         **saml,
+        log_format=_read_choice(env, 'LOG_FORMAT', 'text', LOG_FORMATS),
+        metrics_token=metrics_token,
+        metrics_port=_read_int(env, 'METRICS_PORT', 0, 0, 65535),
+        backup_dir=Path(backup_raw).resolve() if backup_raw else data_dir / 'backups',
+        backup_keep=_read_int(env, 'BACKUP_KEEP', 14, 1, 1000),
     )
 
 

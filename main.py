@@ -1,6 +1,4 @@
 """Wiring: settings, database, access control, pages, then NiceGUI."""
-import logging
-
 from nicegui import app, ui
 
 import pages
@@ -8,12 +6,14 @@ from auth.access import AccessMiddleware
 from auth.kiosk import KioskMiddleware
 from auth.upload_limit import UploadLimitMiddleware
 from config import load_settings_or_exit
+from portal.logs import configure_logging
+from portal.metrics import install_metrics
 from services.email.delivery import start_email_delivery, stop_email_delivery
 from services.retention import start_retention_schedule
 from services.startup import prepare_database_or_exit
 
 settings = load_settings_or_exit()
-logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+configure_logging(settings)  # text or JSON lines (LOG_FORMAT), with user id and request number where known
 prepare_database_or_exit(settings)
 
 # Quasar's request loading bar is a progress bar without an accessible name (axe: aria-progressbar-name).
@@ -21,6 +21,7 @@ app.config.quasar_config['loadingBar']['skipHijack'] = True
 app.add_middleware(AccessMiddleware)
 app.add_middleware(KioskMiddleware)  # no-store pages and Clear-Site-Data on sign-out when KIOSK_MODE is on
 app.add_middleware(UploadLimitMiddleware)  # NiceGUI checks upload sizes only in the browser
+install_metrics(settings)  # Prometheus: outermost middleware, /metrics behind METRICS_TOKEN or on METRICS_PORT
 pages.register_all()
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
 app.on_shutdown(stop_email_delivery)
@@ -40,5 +41,6 @@ if __name__ in {'__main__', '__mp_main__'}:
         show_welcome_message=False,
         # Client addresses (login throttling) come from X-Forwarded-For only when the proxy is one of these.
         forwarded_allow_ips=settings.trusted_proxies,
+        log_config=None,  # uvicorn's lines go through configure_logging's handler
         reconnect_timeout=10,  # the default 3 s (ping timeout 2 s) dropped sockets of busy clients under load
     )

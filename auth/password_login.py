@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 
 from models import LoginThrottle, User, utcnow
 from models.db import session_scope
+from portal.metrics import count_refusal
 from services.passwords import verify_password
 
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -60,12 +61,14 @@ def authenticate(username: str, password: str, address: str) -> LoginResult:
     account_key, address_key = _throttle_keys(username, address)
     with session_scope() as db:
         if _is_locked(db, account_key) or _is_locked(db, address_key):
+            count_refusal('password', 'locked')
             return LoginResult(LoginOutcome.LOCKED)
         user = db.exec(select(User).where(func.lower(User.username) == username.strip().lower())).first()
         valid = verify_password(user.password_hash if user else None, password)
         if user is None or not valid or not user.active:
             _record_failure(db, account_key, MAX_FAILURES_PER_ACCOUNT)
             _record_failure(db, address_key, MAX_FAILURES_PER_ADDRESS)
+            count_refusal('password', 'invalid')
             return LoginResult(LoginOutcome.INVALID)
         throttle = db.get(LoginThrottle, account_key)
         if throttle is not None:
@@ -84,9 +87,28 @@ def verify_second_factor(user_id: int, code: str, address: str) -> bool:
         user = db.get(User, user_id)
         key = f'totp:{user_id}'
         if user is None or not user.totp_secret or _is_locked(db, key) or _is_locked(db, address_key):
+            count_refusal('totp', 'locked')
             return False
         if pyotp.TOTP(user.totp_secret).verify(code.strip().replace(' ', ''), valid_window=1):
             return True
         _record_failure(db, key, MAX_FAILURES_PER_ACCOUNT)
         _record_failure(db, address_key, MAX_FAILURES_PER_ADDRESS)
+        count_refusal('totp', 'invalid')
         return False
+
+
+def unlock_account(user_id: int) -> int:
+    """Lift the lockout of one account (password and TOTP failures) before its time; returns how many locks were
+    in force. Per-address locks stay: they protect every account."""
+    with session_scope() as db:
+        user = db.get(User, user_id)
+        if user is None:
+            raise LookupError(user_id)
+        keys = [f'totp:{user_id}'] + ([_throttle_keys(user.username, '')[0]] if user.username else [])
+        locked = 0
+        for key in keys:
+            row = db.get(LoginThrottle, key)
+            if row is not None:
+                locked += _is_locked(db, key)
+                db.delete(row)
+        return locked

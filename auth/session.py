@@ -15,6 +15,8 @@ from sqlmodel import select
 from config import get_settings
 from models import Organisation, Region, User, UserSession, utcnow
 from models.db import session_scope
+from portal.logs import bind as bind_log_context
+from portal.metrics import count_sign_in
 
 SESSION_KEY = 'session_id'
 # The landing choice (profile and target organisation), kept for the session in app.storage.user.
@@ -47,6 +49,8 @@ def start_session(user_id: int, auth_method: str, *, saml_name_id: str | None = 
             user.language = chosen_language
         db.add(user)
     app.storage.user[SESSION_KEY] = session_id
+    count_sign_in(auth_method)
+    bind_log_context(user_id=user_id)
     return session_id
 
 
@@ -70,6 +74,7 @@ def load_session(session_id: str | None) -> SignedIn | None:
         if now - row.last_seen_at > _TOUCH_INTERVAL:
             row.last_seen_at = now
             db.add(row)
+        bind_log_context(user_id=user.id)
         return SignedIn(user=user, session=row)
 
 
@@ -122,13 +127,16 @@ def end_session() -> UserSession | None:
         return row
 
 
-def end_sessions_of_user(user_id: int) -> None:
-    """End every session of a user (SAML logout started by the IdP, account removal)."""
+def end_sessions_of_user(user_id: int) -> int:
+    """End every session of a user (SAML logout started by the IdP, account removal); returns how many were open."""
+    ended = 0
     with session_scope() as db:
         for row in db.exec(select(UserSession).where(UserSession.user_id == user_id,
                                                      UserSession.ended_at.is_(None))):  # type: ignore[union-attr]
             row.ended_at = utcnow()
             db.add(row)
+            ended += 1
+    return ended
 
 
 @dataclass(frozen=True)

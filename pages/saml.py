@@ -15,6 +15,7 @@ from auth.sign_in_flow import SamlSessionInfo, finish_sign_in
 from components.frame import frame
 from config import get_settings
 from locales import N_, normalise_language, t
+from portal.metrics import count_refusal
 from services.registration import IdentifiedPerson, user_for_identification
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ async def assertion_consumer(request: Request) -> RedirectResponse:
                                       request.cookies.get(LOGIN_COOKIE))
     except SamlRefused as refused:
         log.warning('Sign-in refused: %s', refused)
+        count_refusal('saml', refused.reason)
         return RedirectResponse(f'/kirjaudu/virhe?syy={refused.reason}', status_code=303)
     person = IdentifiedPerson(national_id=identity.national_id, given_name=identity.given_name,
                               surname=identity.surname, display_name=identity.display_name,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pyotp
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from stdnum.fi import ytunnus
 
 from config import get_settings
@@ -326,3 +326,36 @@ def reset_staff_totp(actor: User, user_id: int) -> NewStaffAccount:
         db.add(person)
         audit.record(db, actor, 'staff_changed', user=user_id, totp='reset')
         return NewStaffAccount(user_id, person.username or '', secret, _otpauth_uri(secret, person.username or ''))
+
+
+OPERATOR_USERNAME = 'cli:operator'
+
+
+def command_line_operator() -> User:
+    """The admin the command line (`portal …`) acts as, so its changes are audited like anyone's. It has no password
+    and no identity, so it can never sign in through the pages."""
+    with session_scope() as db:
+        operator = db.exec(select(User).where(User.username == OPERATOR_USERNAME)).first()
+        if operator is None:
+            operator = User(username=OPERATOR_USERNAME, role=UserRole.ADMIN, display_name='Komentorivi (ylläpito)',
+                            registered_at=utcnow())
+            db.add(operator)
+            db.flush()
+            db.refresh(operator)
+        return operator
+
+
+def find_person(reference: str) -> User | None:
+    """A person by username, identity number (through its keyed hash: the number itself is never stored) or
+    `id:N`, for the command line."""
+    from stdnum.fi import hetu
+
+    from .identity import identity_hash
+
+    reference = reference.strip()
+    with session_scope() as db:
+        if reference.lower().startswith('id:') and reference[3:].isdigit():
+            return db.get(User, int(reference[3:]))
+        if hetu.is_valid(reference):
+            return db.exec(select(User).where(User.identity_hash == identity_hash(reference))).first()
+        return db.exec(select(User).where(func.lower(User.username) == reference.lower())).first()

@@ -117,7 +117,7 @@ def warn_expiring_drafts(now: datetime, retention: timedelta) -> list[int]:
             _record(db, 'draft_expiry_warned', now, request_id=number, delete_on=delete_on.isoformat())
             warned.append(number)
     for number in warned:
-        log.info('Retention: warned the owner of draft %s of its deletion', number)
+        log.info('Retention: warned the owner of draft %s of its deletion', number, extra={'request_number': number})
     return warned
 
 
@@ -148,7 +148,8 @@ def delete_expired_drafts(now: datetime, retention: timedelta) -> list[int]:
                          service_code=service_code)
             deleted.append(number)
     for number in deleted:
-        log.info('Retention: deleted draft %s untouched for %s days', number, retention.days)
+        log.info('Retention: deleted draft %s untouched for %s days', number, retention.days,
+                 extra={'request_number': number})
     return deleted
 
 
@@ -175,7 +176,7 @@ def remove_resolved_personal_data(now: datetime, retention: timedelta) -> list[i
             removed.append(number)
     for number in removed:
         log.info('Retention: removed the personal data of request %s resolved over %s days ago', number,
-                 retention.days)
+                 retention.days, extra={'request_number': number})
     return removed
 
 

@@ -12,7 +12,7 @@ import logging
 import os
 import socket
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822_datetime
@@ -192,6 +192,14 @@ class DeliveryWorker:
             if claimed < self.batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
+
+
+async def probe_smtp(smtp: SmtpConfig, timeout: float | None = None) -> None:
+    """Connect, greet, start TLS and sign in as delivery would, then leave (`portal check`); raises if any fails."""
+    probe = replace(smtp, timeout=timeout or smtp.timeout)
+    client = DeliveryWorker(probe)._client()
+    await client.connect()
+    await client.quit()
 
 
 _stop: asyncio.Event | None = None
