@@ -5,6 +5,7 @@ the row is the truth: sign-out or an idle timeout ends it for every tab and ever
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +18,8 @@ from models import Organisation, Region, User, UserSession, utcnow
 from models.db import session_scope
 from portal.logs import bind as bind_log_context
 from portal.metrics import count_sign_in
+
+log = logging.getLogger(__name__)
 
 SESSION_KEY = 'session_id'
 # The landing choice (profile and target organisation), kept for the session in app.storage.user.
@@ -51,6 +54,7 @@ def start_session(user_id: int, auth_method: str, *, saml_name_id: str | None = 
     app.storage.user[SESSION_KEY] = session_id
     count_sign_in(auth_method)
     bind_log_context(user_id=user_id)
+    log.info('Signed in with %s', auth_method)  # the line carries the user id, never the identity number
     return session_id
 
 
