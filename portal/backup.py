@@ -99,7 +99,7 @@ def check_pg_tools(settings: Settings) -> str:
     client = _run(['pg_dump', '--version'], 'pg_dump --version')
     with get_engine(settings.database_url).connect() as connection:
         server = str(connection.execute(text('SHOW server_version')).scalar())
-    if _major(client.split(')')[-1]) < _major(server):
+    if _major(client) < _major(server):
         raise BackupError(f'pg_dump is older than the server ({client.strip()} against server {server}); '
                           'install the postgresql-client of the server\'s major version')
     return f'{client.strip()}, server {server}'

@@ -18,9 +18,8 @@ DESCRIPTION = """\
 Look after a customer-service portal installation from the server's shell.
 
 The commands read the same settings as the portal itself (the environment, then .env in the project folder), so run
-them as the user the portal runs as, with the same environment (for the systemd unit in deploy/:
-`sudo systemd-run --pty -p DynamicUser=yes -p StateDirectory=portal -p EnvironmentFile=/etc/portal/portal.env
-/opt/portal/.venv/bin/portal check`, or simply as root with the same variables).
+them as the user the portal runs as, with its environment. For the systemd unit in deploy/ the README ("Running it
+for real") gives an alias that does this with systemd-run.
 """
 EPILOG = """\
 examples:

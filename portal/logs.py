@@ -21,6 +21,7 @@ _http_request: contextvars.ContextVar[str | None] = contextvars.ContextVar('log_
 # A Finnish personal identity code: birth date, century sign, individual number and check character.
 IDENTITY_NUMBER = re.compile(r'\b(\d{6})[-+A-FU-Y](\d{3})[0-9A-Y]\b', re.IGNORECASE)
 _CONTEXT_FIELDS = ('user_id', 'request_number', 'http_request')
+_HANDLER_NAME = 'portal'
 
 
 def bind(*, user_id: int | None = None, request_number: int | None = None) -> None:
@@ -88,8 +89,9 @@ def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(ContextFilter())
     handler.setFormatter(JsonFormatter() if settings.log_format == 'json' else TextFormatter())
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:  # ours from an earlier call; others stay
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level)

@@ -249,3 +249,11 @@ def test_retention_keeps_the_newest(tmp_path: Path) -> None:
     removed = prune(tmp_path, 2)
     assert [path.name for path in removed] == names[:3]
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*names[3:], 'muistiinpanot.txt'])
+
+
+def test_pg_dump_version_is_read_from_its_banner() -> None:
+    from portal.backup import _major
+
+    assert _major('pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)') == 15
+    assert _major('15.20 (Debian 15.20-0+deb12u1)') == 15
+    assert _major('pg_dump (PostgreSQL) 9.6.24') == 9
