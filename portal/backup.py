@@ -135,21 +135,25 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
+def _copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup in one step: one read transaction gives one consistent snapshot, and in WAL mode the
+    portal's writers go on meanwhile (copying in steps would start again after every write they make)."""
+    source, target = sqlite3.connect(source_path, timeout=30), sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _dump_database(settings: Settings, folder: Path) -> Path:
     if settings.is_sqlite:
         source_path = _sqlite_path(settings)
         if not source_path.is_file():
             raise BackupError(f'the database file {source_path} does not exist')
         target_path = folder / 'database.sqlite3'
-        source, target = sqlite3.connect(source_path, timeout=30), sqlite3.connect(target_path)
-        try:
-            with target:
-                # In one step: one read transaction gives one consistent snapshot, and in WAL mode the portal's
-                # writers go on meanwhile (copying in steps would start again after every write they make).
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite(source_path, target_path)
         return target_path
     check_pg_tools(settings)
     target_path = folder / 'database.pgdump'
@@ -252,13 +256,7 @@ def _restore_database(settings: Settings, dump: Path) -> None:
     if settings.is_sqlite:
         target_path = _sqlite_path(settings)
         target_path.parent.mkdir(parents=True, exist_ok=True)
-        source, target = sqlite3.connect(dump), sqlite3.connect(target_path)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite(dump, target_path)
         target_path.chmod(0o600)
     else:
         check_pg_tools(settings)
