@@ -43,7 +43,7 @@ def check_migrations(settings: Settings) -> str:
     with get_engine(settings.database_url).connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current != head:
-        raise RuntimeError(f'the database is at {current or "no revision"}, the code at {head}: start the portal '
+        raise RuntimeError(f'the database is at {current or "no schema yet"}, the code at {head}: start the portal '
                            '(it migrates at start) with this version')
     return f'current ({head})'
 

@@ -191,7 +191,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     settings = _settings()
     result = create_backup(settings, Path(args.to) if args.to else None, args.keep)
-    print(f'Backup written: {result.archive} ({result.size / 1024 / 1024:.1f} MiB)')
+    size = f'{result.size / 1024 / 1024:.1f} MiB' if result.size >= 1024 * 1024 else f'{result.size / 1024:.0f} KiB'
+    print(f'Backup written: {result.archive} ({size})')
     for path in result.removed:
         print(f'Removed old backup: {path.name}')
     return 0

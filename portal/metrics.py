@@ -96,19 +96,19 @@ class OutboxCollector(Collector):
         yield failing
 
 
-def _route_template(scope: Scope) -> str:
-    """The template of the route that answered, or would have: a middleware (sign-in redirect) may answer first."""
-    path = getattr(scope.get('route'), 'path', None)
-    if path:
-        return path
+def _match_route(scope: Scope) -> tuple[str, dict]:
+    """The template and path parameters of the route this request is for, found before the access middleware may
+    answer it first (a sign-in redirect) — so that, too, is counted under its template."""
     if scope.get('path', '').startswith('/_nicegui/'):
-        return '/_nicegui/*'  # NiceGUI's static files and uploads, mounted without a route template
+        return '/_nicegui/*', {}  # NiceGUI's static files, uploads and socket, mounted without a route template
     from nicegui import app
 
     for route in app.router.routes:
-        if isinstance(route, Route) and route.matches(scope)[0] == Match.FULL:
-            return route.path
-    return UNMATCHED_ROUTE
+        if isinstance(route, Route):
+            match, child = route.matches(scope)
+            if match == Match.FULL:
+                return route.path, child.get('path_params', {})
+    return UNMATCHED_ROUTE, {}
 
 
 class MetricsMiddleware:
@@ -127,6 +127,9 @@ class MetricsMiddleware:
             await self._serve_metrics(scope, send)
             return
         logs.bind_http_request(secrets.token_hex(6))
+        route, path_params = _match_route(scope)
+        if str(path_params.get('number', '')).isdigit():  # a service request's page: its lines carry its number
+            logs.bind(request_number=int(path_params['number']))
         started = time.perf_counter()
         status, is_html = 500, False
 
@@ -142,7 +145,6 @@ class MetricsMiddleware:
             await self.app(scope, receive, observe)
         finally:
             elapsed = time.perf_counter() - started
-            route = _route_template(scope)
             REQUESTS.labels(route, scope['method'], str(status)).inc()
             REQUEST_SECONDS.labels(route).observe(elapsed)
             if is_html and scope['method'] == 'GET' and status == 200:
