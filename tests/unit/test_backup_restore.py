@@ -179,6 +179,7 @@ def test_backup_of_a_running_portal_restores_everything(tmp_path: Path, monkeypa
         finally:
             source.stop()
         assert meanwhile, 'the client sent nothing while the backup ran'
+        print(f'{len(meanwhile)} request(s) sent while the backup ran; archive {Path(archive).stat().st_size} bytes')
         assert all(status == 'sent' and files for status, files, _ in expected.values())
         assert len(expected[sent_early[0]][2]) == 2 and len(expected[sent_early[0]][1]) == 2
 
