@@ -136,6 +136,11 @@ class DeliveryWorker:
                                username=self.smtp.username or None, password=self.smtp.password or None,
                                cert_bundle=self.smtp.cert_bundle)
 
+    async def probe(self) -> None:
+        client = self._client()
+        await client.connect()
+        await client.quit()
+
     async def _settle(self, email: OutboxEmail, failure: TemporaryFailure | PermanentFailure) -> None:
         reason = str(failure)
         if isinstance(failure, PermanentFailure):
@@ -196,10 +201,7 @@ class DeliveryWorker:
 
 async def probe_smtp(smtp: SmtpConfig, timeout: float | None = None) -> None:
     """Connect, greet, start TLS and sign in as delivery would, then leave (`portal check`); raises if any fails."""
-    probe = replace(smtp, timeout=timeout or smtp.timeout)
-    client = DeliveryWorker(probe)._client()
-    await client.connect()
-    await client.quit()
+    await DeliveryWorker(replace(smtp, timeout=timeout or smtp.timeout)).probe()
 
 
 _stop: asyncio.Event | None = None
