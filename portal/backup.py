@@ -13,6 +13,7 @@ Archive layout (`portal-backup-YYYYMMDD-HHMMSS.tar.gz`):
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -32,8 +33,6 @@ from config import Settings
 
 ARCHIVE_PATTERN = re.compile(r'^portal-backup-\d{8}-\d{6}(-\d+)?\.tar\.gz$')
 FORMAT_VERSION = 1
-# Secrets that may come from the environment instead of a file: the archive always holds the values in effect.
-SECRET_FILES = {'storage_secret': 'storage_secret', 'identity_hash_key': 'identity_hash_key'}
 _SKIPPED_SUFFIXES = ('.log', '-wal', '-shm', '-journal')
 
 
@@ -55,6 +54,15 @@ class RestoreResult:
     files: int
     created_at: str
     warnings: list[str]
+
+
+def generated_secrets(settings: Settings) -> dict[str, str]:
+    """The secrets config.py takes from the environment or else from a file of the same name in DATA_DIR
+    (`STORAGE_SECRET` → DATA_DIR/storage_secret, `IDENTITY_HASH_KEY`, any later `…_KEY`/`…_SECRET`): the archive
+    holds the values in effect, so it is complete even when they come from the environment."""
+    return {item.name: value for item in dataclasses.fields(settings)
+            if item.name.endswith(('_secret', '_key')) and isinstance(value := getattr(settings, item.name), str)
+            and value}
 
 
 def _sqlite_path(settings: Settings) -> Path:
@@ -186,14 +194,16 @@ def create_backup(settings: Settings, target_dir: Path | None = None, keep: int 
     with tempfile.TemporaryDirectory(prefix='.portal-backup-', dir=target_dir) as work:
         work_dir = Path(work)
         dump = _dump_database(settings, work_dir)
-        files = _data_files(settings)
+        secrets_in_effect = generated_secrets(settings)
+        # A file of a secret given in the environment is not the one in use: the value in effect goes in instead.
+        files = [p for p in _data_files(settings) if str(p.relative_to(settings.data_dir)) not in secrets_in_effect]
         manifest = {
             'format': FORMAT_VERSION,
             'created_at': now.isoformat(timespec='seconds'),
             'database_kind': 'sqlite' if settings.is_sqlite else 'postgresql',
             'database_file': dump.name,
             'schema_revision': _schema_revision(settings),
-            'data_files': [str(p.relative_to(settings.data_dir)) for p in files],
+            'data_files': sorted([str(p.relative_to(settings.data_dir)) for p in files] + list(secrets_in_effect)),
         }
         partial = work_dir / 'archive.tar.gz'
         with tarfile.open(partial, 'w:gz') as archive:
@@ -201,10 +211,8 @@ def create_backup(settings: Settings, target_dir: Path | None = None, keep: int 
             archive.add(dump, dump.name)
             for path in files:
                 archive.add(path, f'data/{path.relative_to(settings.data_dir)}')
-            # The values in effect, even when they come from the environment rather than DATA_DIR's files.
-            for attribute, filename in SECRET_FILES.items():
-                if filename not in manifest['data_files']:
-                    _add_bytes(archive, f'data/{filename}', getattr(settings, attribute).encode())
+            for filename, value in secrets_in_effect.items():
+                _add_bytes(archive, f'data/{filename}', value.encode())
         partial.chmod(0o600)
         final = _archive_name(now, target_dir)
         partial.rename(final)  # whole or not at all: a half-written archive never carries the final name
@@ -301,9 +309,9 @@ def restore_backup(settings: Settings, archive_path: Path, *, force: bool = Fals
             target.chmod(0o600)
             copied += 1
     warnings = []
-    for attribute, filename in SECRET_FILES.items():
-        name = attribute.upper()
-        if os.environ.get(name) and (settings.data_dir / filename).read_text().strip() != os.environ[name].strip():
+    for filename in generated_secrets(settings):
+        name, restored = filename.upper(), settings.data_dir / filename
+        if os.environ.get(name) and restored.is_file() and restored.read_text().strip() != os.environ[name].strip():
             warnings.append(f'{name} is set in the environment and differs from the restored '
                             f'DATA_DIR/{filename}: the environment wins, so unset it or set it to the restored value')
     return RestoreResult(kind, manifest.get('schema_revision'), copied, manifest['created_at'], warnings)

@@ -144,7 +144,7 @@ def cmd_end_sessions(args: argparse.Namespace) -> int:
     return 0
 
 
-SECRET_SETTINGS = ('storage_secret', 'identity_hash_key', 'smtp_password', 'metrics_token')
+SECRET_WORDS = ('secret', 'key', 'password', 'token')  # a setting named with one of these is never shown
 
 
 def settings_lines(settings: Settings) -> list[str]:
@@ -157,7 +157,7 @@ def settings_lines(settings: Settings) -> list[str]:
     for item in dataclasses.fields(settings):
         value = getattr(settings, item.name)
         name = item.name.upper()
-        if item.name in SECRET_SETTINGS:
+        if any(word in item.name.split('_') for word in SECRET_WORDS):
             origin = 'environment' if os.environ.get(name) else f'DATA_DIR/{item.name}' \
                 if (settings.data_dir / item.name).exists() else ''
             shown = f'******** (set{", from " + origin if origin else ""})' if value else '(not set)'

@@ -258,3 +258,23 @@ def test_pg_dump_version_is_read_from_its_banner() -> None:
     assert _major('pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)') == 15
     assert _major('15.20 (Debian 15.20-0+deb12u1)') == 15
     assert _major('pg_dump (PostgreSQL) 9.6.24') == 9
+
+
+def test_secrets_from_the_environment_travel_in_the_archive(database: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An IDENTITY_HASH_KEY given in the environment is not in DATA_DIR, yet the archive must carry it; a restore
+    under a different one in the environment says that the environment would win."""
+    from portal.backup import create_backup, restore_backup
+
+    key = 'ymparistosta-annettu-avain-' + 'k' * 20
+    monkeypatch.setenv('IDENTITY_HASH_KEY', key)
+    backup = create_backup(config.reload_settings(), tmp_path / 'backups', keep=1)
+    with tarfile.open(backup.archive) as opened:
+        assert opened.extractfile('data/identity_hash_key').read().decode() == key
+    target = tmp_path / 'restored'
+    monkeypatch.setenv('DATA_DIR', str(target))
+    monkeypatch.setenv('DATABASE_URL', f'sqlite:///{target / "portal.db"}')
+    monkeypatch.setenv('IDENTITY_HASH_KEY', 'jokin-toinen-avain-' + 'x' * 20)
+    result = restore_backup(config.reload_settings(), backup.archive)
+    assert (target / 'identity_hash_key').read_text() == key
+    assert [w for w in result.warnings if w.startswith('IDENTITY_HASH_KEY is set in the environment and differs')]
