@@ -65,6 +65,17 @@ def generated_secrets(settings: Settings) -> dict[str, str]:
             and value}
 
 
+def external_key_files(settings: Settings) -> dict[str, Path]:
+    """Key and certificate files named in the settings (SAML_SIGNING_KEY …) that live outside DATA_DIR."""
+    found = {}
+    for item in dataclasses.fields(settings):
+        path = getattr(settings, item.name)
+        if (item.name.endswith(('_key', '_cert')) and isinstance(path, Path) and path.is_file()
+                and settings.data_dir.resolve() not in path.resolve().parents):
+            found[item.name] = path.resolve()
+    return found
+
+
 def _sqlite_path(settings: Settings) -> Path:
     return Path(settings.database_url.removeprefix('sqlite:///'))
 
@@ -204,6 +215,7 @@ def create_backup(settings: Settings, target_dir: Path | None = None, keep: int 
             'database_file': dump.name,
             'schema_revision': _schema_revision(settings),
             'data_files': sorted([str(p.relative_to(settings.data_dir)) for p in files] + list(secrets_in_effect)),
+            'external_files': {name: str(path) for name, path in external_key_files(settings).items()},
         }
         partial = work_dir / 'archive.tar.gz'
         with tarfile.open(partial, 'w:gz') as archive:
@@ -213,6 +225,8 @@ def create_backup(settings: Settings, target_dir: Path | None = None, keep: int 
                 archive.add(path, f'data/{path.relative_to(settings.data_dir)}')
             for filename, value in secrets_in_effect.items():
                 _add_bytes(archive, f'data/{filename}', value.encode())
+            for name, path in external_key_files(settings).items():
+                archive.add(path, f'external/{name}')
         partial.chmod(0o600)
         final = _archive_name(now, target_dir)
         partial.rename(final)  # whole or not at all: a half-written archive never carries the final name
@@ -273,6 +287,21 @@ def _restore_database(settings: Settings, dump: Path) -> None:
     dispose_engines(settings.database_url)
 
 
+def _put_back_external_files(originals: dict[str, str], folder: Path) -> list[str]:
+    """Key files that lived outside DATA_DIR go back where they were, unless something else is there now."""
+    warnings = []
+    for name, original in originals.items():
+        source, target = folder / name, Path(original)
+        if target.exists():
+            if target.read_bytes() != source.read_bytes():
+                warnings.append(f'{target} ({name.upper()}) differs from the one in the backup; left as it is')
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        target.chmod(0o600)
+    return warnings
+
+
 def _safe_member(name: str) -> bool:
     path = Path(name)
     return not path.is_absolute() and '..' not in path.parts
@@ -308,7 +337,7 @@ def restore_backup(settings: Settings, archive_path: Path, *, force: bool = Fals
             shutil.copyfile(source, target)
             target.chmod(0o600)
             copied += 1
-    warnings = []
+        warnings = _put_back_external_files(manifest.get('external_files', {}), Path(work) / 'external')
     for filename in generated_secrets(settings):
         name, restored = filename.upper(), settings.data_dir / filename
         if os.environ.get(name) and restored.is_file() and restored.read_text().strip() != os.environ[name].strip():

@@ -157,7 +157,7 @@ def settings_lines(settings: Settings) -> list[str]:
     for item in dataclasses.fields(settings):
         value = getattr(settings, item.name)
         name = item.name.upper()
-        if any(word in item.name.split('_') for word in SECRET_WORDS):
+        if any(word in item.name.split('_') for word in SECRET_WORDS) and not isinstance(value, Path | None):
             origin = 'environment' if os.environ.get(name) else f'DATA_DIR/{item.name}' \
                 if (settings.data_dir / item.name).exists() else ''
             shown = f'******** (set{", from " + origin if origin else ""})' if value else '(not set)'

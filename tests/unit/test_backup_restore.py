@@ -278,3 +278,25 @@ def test_secrets_from_the_environment_travel_in_the_archive(database: str, tmp_p
     result = restore_backup(config.reload_settings(), backup.archive)
     assert (target / 'identity_hash_key').read_text() == key
     assert [w for w in result.warnings if w.startswith('IDENTITY_HASH_KEY is set in the environment and differs')]
+
+
+def test_saml_keys_kept_outside_data_dir_come_along(database: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from auth.saml_keys import ensure_keypair
+    from portal.backup import create_backup, restore_backup
+
+    key, cert = ensure_keypair(tmp_path / 'etc-portal', 'sp-signing', 'asiointi.example.fi SAML signing')
+    original = key.read_bytes()
+    monkeypatch.setenv('SAML_SIGNING_KEY', str(key))
+    monkeypatch.setenv('SAML_SIGNING_CERT', str(cert))
+    backup = create_backup(config.reload_settings(), tmp_path / 'backups', keep=1)
+    key.unlink()  # the server is lost with its /etc
+    cert.write_text('something else')
+    target = tmp_path / 'restored'
+    monkeypatch.setenv('DATA_DIR', str(target))
+    monkeypatch.setenv('DATABASE_URL', f'sqlite:///{target / "portal.db"}')
+    monkeypatch.delenv('SAML_SIGNING_KEY')
+    monkeypatch.delenv('SAML_SIGNING_CERT')
+    result = restore_backup(config.reload_settings(), backup.archive)
+    assert key.read_bytes() == original and oct(key.stat().st_mode & 0o777) == '0o600'
+    assert [w for w in result.warnings if w.startswith(f'{cert} (SAML_SIGNING_CERT) differs from the one')]
