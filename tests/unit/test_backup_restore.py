@@ -23,7 +23,7 @@ from sqlmodel import col, select
 import config
 from models.db import dispose_engines, scratch_postgres_database
 from tests.support.citizen import SignedInCitizen, attachment_for, complete_draft, user_id
-from tests.support.databases import POSTGRES_ENV
+from tests.support.databases import POSTGRES_ENV, fresh_database_url
 from tests.support.server import PROJECT_DIR, PortalServer, start_portal
 
 pytestmark = pytest.mark.db
@@ -147,12 +147,15 @@ def _suomifi_sign_in_recognises(person_number: str) -> int:
     from services.registration import IdentifiedPerson, user_for_identification
 
     idp = TestIdentityProvider.for_settings(config.get_settings())
-    request = idp.parse_authn_request(saml_sp.begin_login('/paasivu', 'fi'))
+    start = saml_sp.begin_login('/paasivu', 'fi')
+    request = idp.parse_authn_request(start.redirect_to)
     person = next(p for p in TEST_PERSONS if p.national_id == person_number)
     answer = idp.issue_response(request, person)
-    identity = saml_sp.complete_login(answer.saml_response, answer.relay_state)
-    return user_for_identification(IdentifiedPerson(identity.national_id, identity.given_name, identity.surname,
-                                                    identity.display_name, identity.email))
+    identity = saml_sp.complete_login(answer.saml_response, answer.relay_state, start.browser_binding)
+    # As pages/saml.py's assertion consumer does with the checked answer.
+    return user_for_identification(IdentifiedPerson(
+        national_id=identity.national_id, given_name=identity.given_name, surname=identity.surname,
+        display_name=identity.display_name, given_name_is_calling_name=identity.given_name_is_calling_name))
 
 
 def test_backup_of_a_running_portal_restores_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -273,9 +276,10 @@ def test_secrets_from_the_environment_travel_in_the_archive(database: str, tmp_p
         assert opened.extractfile('data/identity_hash_key').read().decode() == key
     target = tmp_path / 'restored'
     monkeypatch.setenv('DATA_DIR', str(target))
-    monkeypatch.setenv('DATABASE_URL', f'sqlite:///{target / "portal.db"}')
     monkeypatch.setenv('IDENTITY_HASH_KEY', 'jokin-toinen-avain-' + 'x' * 20)
-    result = restore_backup(config.reload_settings(), backup.archive)
+    with fresh_database_url(target) as target_url:  # of the same kind as the backed-up one
+        monkeypatch.setenv('DATABASE_URL', target_url)
+        result = restore_backup(config.reload_settings(), backup.archive)
     assert (target / 'identity_hash_key').read_text() == key
     assert [w for w in result.warnings if w.startswith('IDENTITY_HASH_KEY is set in the environment and differs')]
 
@@ -294,9 +298,10 @@ def test_saml_keys_kept_outside_data_dir_come_along(database: str, tmp_path: Pat
     cert.write_text('something else')
     target = tmp_path / 'restored'
     monkeypatch.setenv('DATA_DIR', str(target))
-    monkeypatch.setenv('DATABASE_URL', f'sqlite:///{target / "portal.db"}')
     monkeypatch.delenv('SAML_SIGNING_KEY')
     monkeypatch.delenv('SAML_SIGNING_CERT')
-    result = restore_backup(config.reload_settings(), backup.archive)
+    with fresh_database_url(target) as target_url:  # of the same kind as the backed-up one
+        monkeypatch.setenv('DATABASE_URL', target_url)
+        result = restore_backup(config.reload_settings(), backup.archive)
     assert key.read_bytes() == original and oct(key.stat().st_mode & 0o777) == '0o600'
     assert [w for w in result.warnings if w.startswith(f'{cert} (SAML_SIGNING_CERT) differs from the one')]
