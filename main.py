@@ -8,6 +8,7 @@ from auth.upload_limit import UploadLimitMiddleware
 from config import load_settings_or_exit
 from portal.logs import configure_logging
 from portal.metrics import install_metrics
+from services import live
 from services.email.delivery import start_email_delivery, stop_email_delivery
 from services.retention import start_retention_schedule
 from services.startup import prepare_database_or_exit
@@ -26,6 +27,8 @@ pages.register_all()
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
 app.on_shutdown(stop_email_delivery)
 app.on_startup(start_retention_schedule)  # hourly: expired drafts and resolved requests' personal data
+app.on_startup(lambda: live.start(settings.database_url))  # live updates between instances (Redis or PostgreSQL)
+app.on_shutdown(live.stop)
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(

@@ -10,8 +10,9 @@ class ErrorSummary:
     def __init__(self) -> None:
         self.container = ui.column().classes('w-full')
 
-    def show(self, problems: list[tuple[ui.element | None, str]]) -> None:
-        """Show `(field, message)` pairs; an empty list hides the summary."""
+    def show(self, problems: list[tuple[ui.element | None, str]], *, focus: bool = True) -> None:
+        """Show `(field, message)` pairs; an empty list hides the summary. `focus=False` updates a summary already
+        shown (after a correction) without pulling focus away from the field being worked on."""
         self.container.clear()
         if not problems:
             return
@@ -26,6 +27,8 @@ class ErrorSummary:
                         else:
                             ui.link(message, f'#{field.html_id}').classes('text-red-900 underline') \
                                     .on('click.prevent', lambda f=field: f.run_method('focus'))
+        if not focus:
+            return
         # Focus the summary so a screen reader announces it and Tab continues from its links.
         ui.run_javascript(f'document.getElementById("{card.html_id}")?.focus()')
 

@@ -6,12 +6,14 @@ keskeytä", every few seconds after a change and when the connection drops, so n
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import json
+import time
 from dataclasses import dataclass
 
-from nicegui import app, run, ui
+from nicegui import app, background_tasks, run, ui
 from nicegui.events import UploadEventArguments
 
 from config import get_settings
@@ -27,7 +29,7 @@ from services.workflow import EditableRequest, RequestIncomplete, RequestNotAvai
 from .error_summary import ErrorSummary
 from .frame import NOTICE_KEY
 
-AUTOSAVE_SECONDS = 5.0
+AUTOSAVE_DELAY_SECONDS = 1.0  # a pause in typing this long saves the draft
 PREVIEW = 'preview'
 
 
@@ -74,7 +76,7 @@ class FormWizard:
     def __init__(self, form: FormDefinition, user_id: int, *, answers: dict, step: int, number: int | None,
                  attachments: dict[str, list[Attachment]], completion_requested: bool = False,
                  organisation_id: int | None = None, representing_organisation_id: int | None = None,
-                 organisation_names: tuple[str, ...] = ()) -> None:
+                 organisation_names: tuple[str, ...] = (), completion_note: str = '') -> None:
         self.form = form
         self.user_id = user_id
         self.number = number
@@ -91,12 +93,16 @@ class FormWizard:
         self.attachment_status: dict[str, ui.label] = {}
         self.dirty = False
         self.sending = False
+        self.completion_requested = completion_requested
+        self.client = ui.context.client
+        self.changed_at = 0.0
+        self.pending_save: asyncio.Task | None = None
+        self.saved: tuple[dict, int] | None = None  # what was last saved, so an unchanged form is not saved again
+        self.errors_shown_for: int | None = None  # the step whose errors the summary lists
 
         ui.label(t(form.title)).classes('text-3xl font-bold').props('role=heading aria-level=1')
         if completion_requested:
-            with ui.card().classes('w-full bg-orange-50 border-l-8 border-orange-700').props('role=status'):
-                ui.label(t('Käsittelijä on pyytänyt täydentämään palvelupyyntöä. Korjaa tai täydennä tiedot ja '
-                           'lähetä palvelupyyntö uudelleen.'))
+            self._draw_completion_request(completion_note)
         if form.instructions:
             with ui.element('ul').classes('list-disc pl-6 my-2'):
                 for line in form.instructions:
@@ -127,14 +133,50 @@ class FormWizard:
         self._update_conditions()
         if step >= len(form.steps):
             self._draw_preview()
-        ui.timer(AUTOSAVE_SECONDS, self._autosave)
-        ui.context.client.on_disconnect(self._autosave)
+        # Saved a second after the last change, when a field is left and when the connection drops; no timer runs
+        # while nothing changes.
+        self.client.on_disconnect(self._autosave)
 
     # --- drawing -----------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _step_name(index: int) -> str:
-        return f'step-{index}'
+    def _draw_completion_request(self, note: str) -> None:
+        """A request returned by the centre: what the handler asked, above the form, and a way to withdraw it."""
+        with ui.card().classes('w-full bg-orange-50 border-l-8 border-orange-700 gap-2').props('role=status') \
+                .mark('completion-request'):
+            ui.label(t('Käsittelijä on pyytänyt täydentämään palvelupyyntöä. Korjaa tai täydennä tiedot ja '
+                       'lähetä palvelupyyntö uudelleen.'))
+            if note:
+                ui.label(t('Käsittelijän viesti:')).classes('font-bold')
+                ui.label(note).classes('whitespace-pre-line').mark('completion-note')
+            withdraw = ui.button(t('Peru palvelupyyntö'), on_click=self._confirm_withdrawal) \
+                .props('flat dense no-caps color=red-10').classes('self-start').mark('withdraw')
+            withdraw.props['aria-haspopup'] = 'dialog'
+
+    def _confirm_withdrawal(self) -> None:
+        def withdraw() -> None:
+            dialog.close()
+            assert self.number is not None
+            with contextlib.suppress(RequestNotAvailable):  # already sent or withdrawn in another tab
+                workflow.withdraw_request(self.user_id, self.number)
+            app.storage.user[NOTICE_KEY] = t('Palvelupyyntö {number} peruttiin. Löydät sen Valmiit-välilehdeltä.',
+                                             number=self.number)
+            ui.navigate.to('/oma-asiointi')
+
+        with ui.dialog() as dialog, ui.card().props('role=alertdialog aria-labelledby=withdraw-heading') \
+                .mark('withdraw-dialog'):
+            ui.label(t('Perutaanko palvelupyyntö?')).classes('text-lg font-bold') \
+                .props('id=withdraw-heading role=heading aria-level=2')
+            ui.label(t('Palvelupyyntö {number} suljetaan eikä sitä käsitellä. Sen tiedot ja historia säilyvät '
+                       'Valmiit-välilehdellä.', number=self.number))
+            with ui.row().classes('justify-end w-full'):
+                ui.button(t('Peruuta'), on_click=dialog.close).props('outline no-caps color=primary')
+                ui.button(t('Peru palvelupyyntö'), on_click=withdraw).props('no-caps color=red-10') \
+                    .mark('confirm-withdraw')
+        dialog.open()
+
+    def _step_name(self, index: int) -> str:
+        # One past the last step is the preview (a draft saved there is stored with that index).
+        return PREVIEW if index >= len(self.form.steps) else f'step-{index}'
 
     def _current_index(self) -> int:
         value = self.stepper.value
@@ -164,12 +206,12 @@ class FormWizard:
                 with ui.element('legend').classes('font-bold'):
                     ui.label(_label(field))
                 radio = ui.radio({option: t(text) for option, text in field.options}, value=value or None,
-                                 on_change=self._changed).mark(f'field-{field.name}')
+                                 on_change=lambda e, f=field: self._changed(e, f)).mark(f'field-{field.name}')
             self.widgets[field.name] = radio
             self._error_label(field, widget)
             return
         if kind == FieldKind.CHECKBOX:
-            widget = ui.checkbox(_label(field), value=bool(value), on_change=self._changed) \
+            widget = ui.checkbox(_label(field), value=bool(value), on_change=lambda e, f=field: self._changed(e, f)) \
                 .mark(f'field-{field.name}')
             self.widgets[field.name] = widget
             self._error_label(field, widget)
@@ -182,14 +224,15 @@ class FormWizard:
             if value and value not in names:
                 names.append(str(value))  # keep what was saved even if the organisation left the list
             widget = ui.select(names, label=_label(field), value=value or None, with_input=True, clearable=True,
-                               on_change=self._changed).props('outlined input-debounce=0 behavior=menu') \
-                .classes('w-full').mark(f'field-{field.name}')
+                               on_change=lambda e, f=field: self._changed(e, f)) \
+                .props('outlined input-debounce=0 behavior=menu').classes('w-full').mark(f'field-{field.name}')
             self._help(field, widget)
+            widget.on('blur', self._left_field)
         elif kind == FieldKind.TEXTAREA:
             # As in the seed: a heading, the help text, then the box.
             ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
             help_label = self._help(field, None)
-            widget = ui.textarea(value=value or '', on_change=self._changed).props(
+            widget = ui.textarea(value=value or '', on_change=self._changed).on('blur', self._left_field).props(
                 f'outlined autogrow maxlength={field.max_length}').classes('w-full').mark(f'field-{field.name}')
             widget.props['aria-label'] = _label(field)
             if help_label is not None:
@@ -241,13 +284,23 @@ class FormWizard:
                     .props('aria-live=polite').mark(f'bank-{field.name}')
             self._show_bank(field, str(widget.value or ''))
 
-    def _blurred(self, field: FieldDefinition, widget: ui.input) -> None:
+    async def _blurred(self, field: FieldDefinition, widget: ui.input) -> None:
         """Check a typed field when the user leaves it, so a mistake shows at once by the field.
 
         An empty field is not nagged about until Jatka (the user may be just tabbing through); the IBAN is shown
-        grouped by four with its bank when valid.
+        grouped by four with its bank when valid. While the error summary is up, the whole step is checked again
+        instead, so that the field and the summary say the same.
         """
         raw = str(widget.value or '')
+        if self.errors_shown_for == self._current_index():
+            self._recheck_shown_errors()
+            if field.kind == FieldKind.IBAN:
+                self._show_bank(field, raw)
+        else:
+            self._check_left_field(field, widget, raw)
+        await self._autosave()
+
+    def _check_left_field(self, field: FieldDefinition, widget: ui.input, raw: str) -> None:
         if not raw.strip():
             if field.kind == FieldKind.IBAN:
                 self._show_bank(field, '')
@@ -369,9 +422,46 @@ class FormWizard:
         self.answers |= answers
         return self.answers
 
-    def _changed(self, _event: object = None) -> None:
+    def _changed(self, _event: object = None, field: FieldDefinition | None = None) -> None:
+        """Any change: conditions follow at once, the draft is saved after a pause, and a choice (radio, checkbox,
+        organisation) is checked at once, so its error goes as soon as something is chosen."""
         self.dirty = True
         self._update_conditions()
+        self.changed_at = time.monotonic()
+        if self.pending_save is None:
+            self.pending_save = background_tasks.create(self._save_after_pause(), name='draft autosave')
+        if field is not None:
+            if self.errors_shown_for == self._current_index():
+                self._recheck_shown_errors()
+            elif field.name in self.error_labels or getattr(self.widgets.get(field.name), 'error', None):
+                checked = check_field(field, self._read_widgets().get(field.name, ''),
+                                      workflow.Context(organisation_names=self.organisation_names))
+                self._show_field_error(field.name, checked.error)
+
+    def _recheck_shown_errors(self) -> None:
+        """Check the step again and show the result by the fields and in the summary alike (focus stays put)."""
+        index = self._current_index()
+        if index >= len(self.form.steps):
+            return
+        result = workflow.validate_step(self.form, index, self._read_widgets(), attachment_counts=self._counts(),
+                                        context=workflow.Context(organisation_names=self.organisation_names))
+        self._show_errors(index, result.errors, focus=False)
+
+    async def _save_after_pause(self) -> None:
+        try:
+            while True:
+                pause = self.changed_at + AUTOSAVE_DELAY_SECONDS - time.monotonic()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                    continue
+                await self._autosave()
+                if not self.dirty:
+                    return
+        finally:
+            self.pending_save = None
+
+    async def _left_field(self) -> None:
+        await self._autosave()
 
     def _update_conditions(self) -> None:
         answers = self._read_widgets()
@@ -391,7 +481,7 @@ class FormWizard:
         elif widget is not None and hasattr(widget, 'error'):
             widget.error = message  # type: ignore[attr-defined]
 
-    def _show_errors(self, index: int, errors: dict[str, str]) -> None:
+    def _show_errors(self, index: int, errors: dict[str, str], *, focus: bool = True) -> None:
         for definition in self.form.steps[index].fields:
             self._show_field_error(definition.name, errors.get(definition.name))
         problems = []
@@ -399,7 +489,8 @@ class FormWizard:
             label = t(self.form.field_map[name].label)
             text = message if message.startswith(label) else f'{label}: {message}'
             problems.append((FocusTarget(self.cells[name].html_id), text))
-        self.summary.show(problems)  # type: ignore[arg-type]
+        self.errors_shown_for = index if errors else None
+        self.summary.show(problems, focus=focus)  # type: ignore[arg-type]
 
     def _check_step(self, index: int) -> bool:
         result = workflow.validate_step(self.form, index, self._read_widgets(), attachment_counts=self._counts(),
@@ -424,26 +515,38 @@ class FormWizard:
                 self.user_id, self.form.code, self._read_widgets(), step=self._current_index(),
                 organisation_id=self.organisation_id, representing_organisation_id=self.representing_organisation_id)
             # From now on this page edits that draft: a reload opens it instead of a new form.
-            ui.run_javascript(f'history.replaceState(null, "", "/palvelupyynto/{self.number}/muokkaa")')
+            self.client.run_javascript(f'history.replaceState(null, "", "/palvelupyynto/{self.number}/muokkaa")')
         return self.number
 
     def _save(self, step: int) -> None:
         if self.number is None:
             self._ensure_draft()
         assert self.number is not None
-        workflow.save_progress(self.user_id, self.number, self._read_widgets(), step)
+        answers = dict(self._read_widgets())
+        workflow.save_progress(self.user_id, self.number, answers, step)
+        self.saved = (answers, step)
         self.dirty = False
 
-    def _autosave(self) -> None:
+    async def _autosave(self) -> None:
         if not self.dirty or self.sending:
             return
+        self.dirty = False
+        answers, step = dict(self._read_widgets()), self._current_index()
+        if self.saved == (answers, step):
+            return  # changed and changed back: nothing to write
         try:
-            self._save(self._current_index())
+            if self.number is None:
+                self._ensure_draft()  # once per form, and a step change must not create a second one meanwhile
+            await run.io_bound(workflow.save_progress, self.user_id, self.number, answers, step)
+            self.saved = (answers, step)
         except RequestNotAvailable:
-            self.dirty = False  # sent in another tab: nothing to save here any more
+            pass  # sent in another tab: nothing to save here any more
 
     def _go(self, index: int) -> None:
-        self.stepper.set_value(PREVIEW if index >= len(self.form.steps) else self._step_name(index))
+        if self.errors_shown_for != index:
+            self.summary.clear()
+            self.errors_shown_for = None
+        self.stepper.set_value(self._step_name(index))
         ui.run_javascript('window.scrollTo(0, 0)')
 
     def _next(self) -> None:
@@ -534,5 +637,5 @@ def _size(size: int) -> str:
 def wizard_for_draft(draft: EditableRequest, user_id: int, organisation_names: tuple[str, ...]) -> FormWizard:
     return FormWizard(draft.form, user_id, answers=draft.answers, step=draft.current_step, number=draft.number,
                       attachments=draft.attachments, completion_requested=draft.completion_requested,
-                      organisation_names=organisation_names)
+                      organisation_names=organisation_names, completion_note=draft.completion_note)
 

@@ -6,14 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nicegui import ui
+from nicegui import run, ui
 
 from auth import session
 from locales import N_, t
 from models import RequestStatus
+from services import live
 from services.formatting import format_datetime
-from services.requests import RequestNotFound, count_by_status, delete_draft, list_requests
+from services.requests import (
+    RequestNotFound,
+    RequestPage,
+    count_by_status,
+    delete_draft,
+    list_requests,
+    unread_by_status,
+)
 
+from .live_updates import follow
 from .notices import notify_success
 from .sortable_header import make_headers_sortable
 
@@ -104,11 +113,20 @@ class RequestTable:
         )
         self.refresh()
 
+    def _fetch(self) -> RequestPage:
+        return list_requests(self.owner_id, self.status, search=self.search,
+                             sort_by=SORT_FIELDS.get(self.pagination['sortBy'], 'modified'),
+                             descending=self.pagination['descending'], page=self.pagination['page'],
+                             per_page=self.pagination['rowsPerPage'])
+
     def refresh(self) -> None:
-        result = list_requests(self.owner_id, self.status, search=self.search,
-                               sort_by=SORT_FIELDS.get(self.pagination['sortBy'], 'modified'),
-                               descending=self.pagination['descending'], page=self.pagination['page'],
-                               per_page=self.pagination['rowsPerPage'])
+        self._show(self._fetch())
+
+    async def reload(self) -> None:
+        """The same as `refresh`, with the query off the event loop (a live update)."""
+        self._show(await run.io_bound(self._fetch))
+
+    def _show(self, result: RequestPage) -> None:
         self.pagination['rowsNumber'] = result.total
         self.table.pagination = dict(self.pagination)
         self.table.rows = [{
@@ -128,19 +146,66 @@ class RequestTable:
         self.table.update()
 
 
-def request_tabs(owner_id: int, *, per_page: int = 10, searchable: bool = True, paged: bool = True) -> ui.tabs:
-    """Tabs with counts ("Lähetetyt (5)") over one table each."""
-    counts = count_by_status(owner_id)
-    # Dense and narrow-padded: the three tabs with their counts fit a 390 px phone without scroll arrows.
-    with ui.tabs().props('no-caps dense align=left active-color=primary indicator-color=primary') \
-            .classes('w-full border-b') as tabs:
-        tab_elements = {status: ui.tab(status.value, label=f'{t(label)} ({counts[status]})')
-                        .style('padding: 0 10px').mark(TAB_MARKS[status]) for status, label in TAB_LABELS.items()}
-    with ui.tab_panels(tabs, value=tab_elements[RequestStatus.DRAFT]).classes('w-full bg-transparent'):
-        for status, tab in tab_elements.items():
-            with ui.tab_panel(tab).classes('px-0'):
-                RequestTable(owner_id, status, per_page=per_page, searchable=searchable, paged=paged)
-    return tabs
+def _unread_text(count: int) -> str:
+    return t('1 uusi viesti') if count == 1 else t('{count} uutta viestiä', count=count)
+
+
+def _tab_label(status: RequestStatus, count: int, unread: int) -> str:
+    """'Lähetetyt (5)', or 'Lähetetyt (5) · 2 uutta viestiä' while the centre's messages wait unread."""
+    label = f'{t(TAB_LABELS[status])} ({count})'
+    return f'{label} · {_unread_text(unread)}' if unread else label
+
+
+def _counts(owner_id: int) -> tuple[dict[RequestStatus, int], dict[RequestStatus, int]]:
+    return count_by_status(owner_id), unread_by_status(owner_id)
+
+
+class RequestTabs:
+    """Tabs with counts over one table each; redrawn live when the centre writes or changes one of the requests.
+
+    `summary` adds a line saying how many new messages there are (PÄÄSIVU), read out when it changes.
+    """
+
+    def __init__(self, owner_id: int, *, per_page: int = 10, searchable: bool = True, paged: bool = True,
+                 summary: bool = False) -> None:
+        self.owner_id = owner_id
+        counts, unread = _counts(owner_id)
+        self.unread_line = ui.label('').classes('font-bold text-red-900').props('role=status') \
+            .mark('unread-summary') if summary else None
+        # Dense and narrow-padded: the three tabs with their counts fit a 390 px phone without scroll arrows.
+        with ui.tabs().props('no-caps dense align=left active-color=primary indicator-color=primary') \
+                .classes('w-full border-b') as self.tabs:
+            self.tab_elements = {status: ui.tab(status.value, label=_tab_label(status, counts[status], unread[status]))
+                                 .style('padding: 0 10px').mark(TAB_MARKS[status]) for status in TAB_LABELS}
+        self.tables: list[RequestTable] = []
+        with ui.tab_panels(self.tabs, value=self.tab_elements[RequestStatus.DRAFT]) \
+                .classes('w-full bg-transparent'):
+            for status, tab in self.tab_elements.items():
+                with ui.tab_panel(tab).classes('px-0'):
+                    self.tables.append(RequestTable(owner_id, status, per_page=per_page, searchable=searchable,
+                                                    paged=paged))
+        self._show_unread(unread)
+        follow([live.user_topic(owner_id)], self.reload)
+
+    def _show_unread(self, unread: dict[RequestStatus, int]) -> None:
+        if self.unread_line is None:
+            return
+        total = sum(unread.values())
+        self.unread_line.set_text(t('Sinulla on {messages}.', messages=_unread_text(total)) if total else '')
+        self.unread_line.set_visibility(bool(total))
+
+    async def reload(self, _event: object = None) -> None:
+        counts, unread = await run.io_bound(_counts, self.owner_id)
+        for status, tab in self.tab_elements.items():
+            tab.set_label(_tab_label(status, counts[status], unread[status]))
+        self._show_unread(unread)
+        for table in self.tables:
+            await table.reload()
+
+
+def request_tabs(owner_id: int, *, per_page: int = 10, searchable: bool = True, paged: bool = True,
+                 summary: bool = False) -> RequestTabs:
+    return RequestTabs(owner_id, per_page=per_page, searchable=searchable, paged=paged, summary=summary)
 
 
 def confirm_draft_deletion(number: int, title: str, on_deleted: Callable[[], None]) -> None:

@@ -40,7 +40,7 @@ def front_page() -> None:
                                'palvelupyynnöt, joita et ole vielä lähettänyt. Lähetetyt-välilehden tapahtumat ovat '
                                'jo lähetettyjä palvelupyyntöjä, ja Valmiit-välilehdeltä näet ratkaistut '
                                'palvelupyynnöt.'))
-                    request_tabs(user.id, per_page=5, searchable=False, paged=False)
+                    request_tabs(user.id, per_page=5, searchable=False, paged=False, summary=True)
                     ui.link(t('Näytä kaikki palvelupyynnöt'), '/oma-asiointi')
             with ui.card().classes('w-full'):
                 ui.label(t('Ajankohtaista')).classes('text-xl font-bold').props('role=heading aria-level=2')

@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, str] = {
     'request_resent': N_('Lähetti täydennetyn palvelupyynnön'),
     'citizen_replied': N_('Vastasi viestiin'),
     'draft_deleted': N_('Poisti luonnoksen'),
+    'request_withdrawn': N_('Perui palvelupyynnön'),
     'email_retry': N_('Lähetti sähköpostin uudelleen'),
     # Reach everyone: personal data, retention and accessibility feedback (services.my_data, .retention, .feedback).
     'data_exported': N_('Latasi omat tietonsa'),

@@ -29,12 +29,12 @@ from models import (
 )
 from models.db import session_scope
 
-from . import audit
+from . import audit, live
 from .attachments import may_see_request
 from .catalogue import service_title
 from .forms import FORMS
 from .requests import AttachmentInfo, attachment_infos
-from .stages import STAGES, is_stage
+from .stages import FINAL_STAGE, STAGES, is_stage
 
 MAX_MESSAGE_LENGTH = 4000
 # Sentinels for the "assigned handler" filter.
@@ -428,6 +428,15 @@ def _change(db: Session, number: int, expected_version: int, *, touch: bool = Tr
     return request
 
 
+def _tell(db: Session, request: ServiceRequest, kind: str, *, citizen: bool) -> None:
+    """After the commit: the request's open pages and the queues redraw; the citizen's pages too if they see it."""
+    assert request.id is not None
+    live.publish_after_commit(db, live.request_topic(request.id), kind, request=request.id)
+    live.publish_after_commit(db, live.QUEUE_TOPIC, kind, request=request.id)
+    if citizen:
+        live.publish_after_commit(db, live.user_topic(request.owner_id), kind, request=request.id)
+
+
 def _text(body: str, what: str) -> str:
     body = (body or '').strip()
     if not body:
@@ -458,6 +467,7 @@ def assign(actor: User, number: int, expected_version: int, handler_id: int | No
         request = _change(db, number, expected_version, touch=False, assigned_handler_id=handler_id)
         audit.record(db, actor, 'assigned', request_id=number, previous=previous,
                      handler=_name(db, handler_id, names) or '–')
+        _tell(db, request, 'assigned', citizen=False)
         return request.version
 
 
@@ -475,6 +485,7 @@ def change_stage(actor: User, number: int, expected_version: int, stage: str) ->
         request = _change(db, number, expected_version, stage=stage)
         db.add(StageChange(request_id=number, stage=stage, changed_by_id=actor.id))
         audit.record(db, actor, 'stage_changed', request_id=number, previous=previous, stage=stage)
+        _tell(db, request, 'stage', citizen=True)
         return request.version
 
 
@@ -499,11 +510,16 @@ def send_message(actor: User, number: int, expected_version: int, body: str, *, 
         audit.record(db, actor, 'question_sent' if question else 'message_sent', request_id=number,
                      message=message.id)
         notifications.centre_message(db, request, message)
+        _tell(db, request, 'message', citizen=True)
         return request.version
 
 
-def ask_for_information(actor: User, number: int, expected_version: int, body: str) -> int:
-    """Ask the citizen to complete the request: it goes back to them as a draft to fill in and send again."""
+def ask_for_information(actor: User, number: int, expected_version: int, body: str, *, step: int = 0) -> int:
+    """Ask the citizen to complete the request: it goes back to them as a draft to fill in and send again.
+
+    `step` is the form step the request concerns (0 = the first): the citizen's form opens there, with the note
+    above it, instead of at the preview where the request was sent from.
+    """
     from . import notifications
 
     require_staff(actor)
@@ -511,10 +527,14 @@ def ask_for_information(actor: User, number: int, expected_version: int, body: s
     with session_scope() as db:
         request = _load_visible(db, actor, number)
         _require_open(request)
-        request = _change(db, number, expected_version, status=RequestStatus.DRAFT, completion_requested=True)
+        form = FORMS.get(request.service_code)
+        step = max(0, min(step, len(form.steps) - 1)) if form else 0
+        request = _change(db, number, expected_version, status=RequestStatus.DRAFT, completion_requested=True,
+                          current_step=step)
         message = _add_message(db, actor, request, MessageKind.INFO_REQUEST, body)
         audit.record(db, actor, 'completion_requested', request_id=number, message=message.id)
         notifications.centre_message(db, request, message)
+        _tell(db, request, 'message', citizen=True)
         return request.version
 
 
@@ -527,11 +547,16 @@ def add_note(actor: User, number: int, expected_version: int, body: str) -> int:
         request = _change(db, number, expected_version, touch=False)
         message = _add_message(db, actor, request, MessageKind.NOTE, body)
         audit.record(db, actor, 'note_added', request_id=number, message=message.id)
+        _tell(db, request, 'note', citizen=False)
         return request.version
 
 
 def resolve(actor: User, number: int, expected_version: int, resolution: str) -> int:
-    """Resolve the request: it moves to the citizen's Valmiit with the resolution, which is also emailed."""
+    """Resolve the request: it moves to the citizen's Valmiit with the resolution, which is also emailed.
+
+    It moves to the last stage of the configured list (a resolved request is no longer "Vireillepano/-tulo"), and
+    one nobody had taken becomes the resolver's, so every resolved request has a handler on record.
+    """
     from . import notifications
 
     require_staff(actor)
@@ -539,9 +564,16 @@ def resolve(actor: User, number: int, expected_version: int, resolution: str) ->
     with session_scope() as db:
         request = _load_visible(db, actor, number)
         _require_open(request)
+        previous_stage, unassigned = request.stage, request.assigned_handler_id is None
+        assignment = {'assigned_handler_id': actor.id} if unassigned else {}
         request = _change(db, number, expected_version, status=RequestStatus.DONE, resolution=resolution,
-                          resolved_at=utcnow(), citizen_replied=False)
+                          resolved_at=utcnow(), citizen_replied=False, stage=FINAL_STAGE, **assignment)
+        if previous_stage != FINAL_STAGE:
+            db.add(StageChange(request_id=number, stage=FINAL_STAGE, changed_by_id=actor.id))
+        if unassigned:
+            audit.record(db, actor, 'assigned', request_id=number, previous=None, handler=actor.full_name)
         message = _add_message(db, actor, request, MessageKind.RESOLUTION, resolution)
         audit.record(db, actor, 'resolved', request_id=number, message=message.id)
         notifications.request_resolved(db, request, message)
+        _tell(db, request, 'message', citizen=True)
         return request.version

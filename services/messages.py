@@ -16,7 +16,7 @@ from locales import t
 from models import Message, MessageKind, RequestStatus, User, utcnow
 from models.db import session_scope
 
-from . import audit
+from . import audit, live
 from .attachments import AttachmentRefused, attached_bytes, check_upload, store_attachment
 from .requests import CENTRE_MESSAGE_KINDS, AttachmentInfo, RequestNotFound, attachment_infos, owned_request
 
@@ -110,6 +110,8 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
         db.add(request)
         audit.record(db, user, 'citizen_replied', request_id=number, message_id=message.id,
                      attachments=len(checked))
+        live.publish_after_commit(db, live.request_topic(number), 'reply', request=number)
+        live.publish_after_commit(db, live.QUEUE_TOPIC, 'reply', request=number)
         return message.id
 
 

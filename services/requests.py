@@ -72,6 +72,18 @@ def count_by_status(owner_id: int) -> dict[RequestStatus, int]:
     return {status: counts.get(status, 0) for status in RequestStatus}
 
 
+def unread_by_status(owner_id: int) -> dict[RequestStatus, int]:
+    """How many of the centre's messages the owner has not read yet, per tab (Lähetetyt, Valmiit, a returned draft)."""
+    with session_scope() as db:
+        counts = dict(db.exec(
+            select(ServiceRequest.status, func.count())
+            .join(Message, Message.request_id == ServiceRequest.id)  # type: ignore[arg-type]
+            .where(ServiceRequest.owner_id == owner_id, col(Message.read_at).is_(None),
+                   col(Message.kind).in_(CENTRE_MESSAGE_KINDS))
+            .group_by(ServiceRequest.status)).all())
+    return {status: counts.get(status, 0) for status in RequestStatus}
+
+
 def _matching_service_codes(search: str) -> list[str]:
     needle = search.casefold()
     return [code for code, form in FORMS.items() if needle in t(form.title).casefold()]

@@ -20,6 +20,8 @@ STAGES: tuple[str, ...] = (
     N_('Seuranta'),
 )
 
+FINAL_STAGE = STAGES[-1]  # where resolving a request moves it
+
 assert STAGES[0] == FIRST_STAGE, 'a sent request starts in the first stage'
 
 

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     FIRST_STAGE,
     Attachment,
     AttachmentBlob,
     AuditEvent,
+    Message,
+    MessageKind,
     Organisation,
     RequestStatus,
     ServiceRequest,
@@ -27,7 +29,7 @@ from models import (
 from models.db import session_scope
 
 from . import attachments as attachment_store
-from . import notifications
+from . import live, notifications
 from .forms import FieldKind, FormDefinition, get_form
 from .validation import Context, check_field
 
@@ -44,6 +46,7 @@ class EditableRequest:
     current_step: int
     completion_requested: bool
     attachments: dict[str, list[Attachment]]
+    completion_note: str = ''  # the handler's request for more information, shown above the form
 
 
 @dataclass
@@ -183,9 +186,19 @@ def open_draft(user_id: int, number: int) -> EditableRequest:
         for attachment in attachment_store.list_attachments(db, number):
             if attachment.message_id is None:
                 files.setdefault(attachment.field_name, []).append(attachment)
+        note = ''
+        if request.completion_requested:
+            asked = db.exec(select(Message).where(Message.request_id == number,
+                                                  Message.kind == MessageKind.INFO_REQUEST)
+                            .order_by(col(Message.created_at).desc(), col(Message.id).desc())).first()
+            note = asked.body if asked else ''
+            # Reading the note on the form is reading the message: its "Uusia viestejä" count goes.
+            db.exec(update(Message).where(Message.request_id == number, col(Message.read_at).is_(None),  # type: ignore[call-overload]
+                                          Message.kind == MessageKind.INFO_REQUEST).values(read_at=utcnow()))
         return EditableRequest(number=number, form=form, answers=dict(request.answers),
                                current_step=_clamp_step(form, request.current_step),
-                               completion_requested=request.completion_requested, attachments=files)
+                               completion_requested=request.completion_requested, attachments=files,
+                               completion_note=note)
 
 
 def save_progress(user_id: int, number: int, answers: dict, step: int) -> None:
@@ -293,10 +306,42 @@ def send_request(user_id: int, number: int, *, context: Context | None = None) -
             db.add(StageChange(request_id=number, stage=FIRST_STAGE, changed_by_id=user_id, changed_at=now))
         db.add(AuditEvent(actor_id=user_id, request_id=number, action='request_resent' if resent else 'request_sent',
                           details={'service': form.code}))
+        live.publish_after_commit(db, live.QUEUE_TOPIC, 'sent', request=number)
+        live.publish_after_commit(db, live.request_topic(number), 'sent', request=number)
         db.flush()
         db.refresh(request)
         _notify_sent(db, request)
         return SendResult(number, sent_now=True)
+
+
+def withdraw_request(user_id: int, number: int) -> None:
+    """Withdraw a request the centre returned for completion: the citizen no longer wants it handled.
+
+    Once sent it is the centre's record too, so it is not deleted: it is closed as withdrawn (Valmiit), its history
+    kept, in one conditional UPDATE so a withdrawal racing a resend does one or the other.
+    """
+    from .stages import FINAL_STAGE
+
+    with session_scope() as db:
+        request = _editable(db, user_id, number)
+        if not request.completion_requested:
+            raise RequestNotAvailable(number)  # a draft never sent is deleted instead
+        now = utcnow()
+        text = 'Asiakas perui palvelupyynnön.'
+        result = db.exec(update(ServiceRequest)  # type: ignore[call-overload]
+                         .where(ServiceRequest.id == number, ServiceRequest.owner_id == user_id,
+                                ServiceRequest.status == RequestStatus.DRAFT, ServiceRequest.completion_requested)
+                         .values(status=RequestStatus.DONE, completion_requested=False, resolution=text,
+                                 resolved_at=now, modified_at=now, stage=FINAL_STAGE,
+                                 version=ServiceRequest.version + 1))
+        if result.rowcount != 1:
+            raise RequestNotAvailable(number)
+        if request.stage != FINAL_STAGE:
+            db.add(StageChange(request_id=number, stage=FINAL_STAGE, changed_by_id=user_id, changed_at=now))
+        db.add(AuditEvent(actor_id=user_id, request_id=number, action='request_withdrawn',
+                          details={'service': request.service_code}))
+        live.publish_after_commit(db, live.QUEUE_TOPIC, 'withdrawn', request=number)
+        live.publish_after_commit(db, live.request_topic(number), 'withdrawn', request=number)
 
 
 @dataclass(frozen=True)
