@@ -17,8 +17,9 @@ from .session import SESSION_KEY, load_session
 PUBLIC_PREFIXES = ('/_nicegui', '/static/', '/saml/', '/test-idp/', '/kirjaudu', '/health',
                    '/saavutettavuusseloste', '/favicon',
                    '/api/')  # the integration API checks its own per-system keys (pages/integration_api.py)
-PUBLIC_PATHS = {'/'}
 STAFF_PREFIX = '/kasittely'
+STAFF_SIGN_IN = '/kasittely/kirjaudu'  # the centre's own sign-in (pages/staff_sign_in.py)
+PUBLIC_PATHS = {'/', STAFF_SIGN_IN}
 REGISTRATION_PATH = '/rekisteroidy'
 
 
@@ -33,7 +34,8 @@ class AccessMiddleware(BaseHTTPMiddleware):
             return await call_next(request)
         signed_in = load_session(app.storage.user.get(SESSION_KEY))
         if signed_in is None:
-            return RedirectResponse(f'/kirjaudu?next={quote(path)}', status_code=303)
+            sign_in = STAFF_SIGN_IN if path.startswith(STAFF_PREFIX) else '/kirjaudu'
+            return RedirectResponse(f'{sign_in}?next={quote(path)}', status_code=303)
         user = signed_in.user
         if path.startswith(STAFF_PREFIX):
             if user.role not in (UserRole.HANDLER, UserRole.ADMIN):

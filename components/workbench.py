@@ -38,7 +38,7 @@ def still_allowed(user: User, *, admin: bool = False) -> bool:
     current = session.current_user()
     if current is None or current.id != user.id or not current.is_staff or \
             (admin and current.role != UserRole.ADMIN):
-        ui.navigate.to('/kirjaudu/salasana')
+        ui.navigate.to('/kasittely/kirjaudu')
         return False
     return True
 

@@ -31,6 +31,7 @@ from . import (
     service_form,
     sign_in,
     staff_feedback,
+    staff_sign_in,
     test_idp,
     unavailable,
 )
@@ -47,6 +48,7 @@ PAGE_MODULES += (registration, saml, test_idp)  # sign-in area: first-login regi
 PAGE_MODULES += (unavailable,)  # the 'temporarily unavailable' answers while the database is out of reach
 PAGE_MODULES += (bench_routes,)  # only with BENCH_ROUTES=1: the benchmarks' bare page and loop-lag probe
 PAGE_MODULES += (my_data, staff_feedback)  # reach everyone: own-data download, feedback for staff
+PAGE_MODULES += (staff_sign_in,)  # the centre's own sign-in at /kasittely/kirjaudu
 
 
 def register_all() -> None:

@@ -2,21 +2,29 @@
 paging. The filters are kept for the session so that coming back from a request shows the same list."""
 from __future__ import annotations
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from components.frame import frame
+from components.live_updates import follow
+from components.queue_view import DEFAULT_FILTERS, FILTERS_KEY, ME, remember_order, to_filters
 from components.sortable_header import make_headers_sortable
 from components.workbench import heading, staff_user, still_allowed
 from locales import t
 from models import User
+from services import live
 from services.formatting import format_datetime
-from services.handling import QUEUE_STATES, UNASSIGNED, QueueFilters, filter_options, list_queue, queue_counts
+from services.handling import (
+    QUEUE_STATES,
+    UNASSIGNED,
+    QueueCounts,
+    QueueFilters,
+    QueuePage,
+    filter_options,
+    list_queue,
+    queue_counts,
+)
 
-FILTERS_KEY = 'handler_queue_filters'
 SORT_FIELDS = ('number', 'sent', 'modified', 'stage')
-ME = 'me'
-DEFAULT_FILTERS = {'state': 'open', 'region': None, 'organisation': None, 'service': None, 'stage': None,
-                   'handler': None, 'replied': False, 'search': ''}
 
 _TITLE_CELL = r'''
 <q-td :props="props">
@@ -47,16 +55,33 @@ class Queue:
         make_headers_sortable(self.table)
         self.table.on('request', self._on_request)
         self.refresh()
+        # A citizen's answer, a new or resent request, another handler's change: the list and counts follow.
+        follow([live.QUEUE_TOPIC], self._reload)
+
+    async def _reload(self, _event: live.LiveEvent) -> None:
+        query, order = self._query(), dict(self.pagination)
+
+        def read() -> tuple[QueuePage, QueueCounts]:
+            return list_queue(self.user, query, sort_by=order['sortBy'], descending=order['descending'],
+                              page=order['page'], per_page=order['rowsPerPage']), queue_counts(self.user)
+
+        result, counts = await run.io_bound(read)
+        self._show(result)
+        for (button, _preset), (label, count) in zip(self.shortcuts, self._count_labels(counts), strict=True):
+            button.set_text(f'{label}: {count}')
+
+    @staticmethod
+    def _count_labels(counts: QueueCounts) -> list[tuple[str, int]]:
+        return [(t('Käsittelyssä'), counts.open), (t('Ei käsittelijää'), counts.unassigned),
+                (t('Minulle'), counts.mine), (t('Asiakas vastannut'), counts.replied),
+                (t('Täydennettävänä'), counts.completion)]
 
     def _counts(self) -> None:
         counts = queue_counts(self.user)
-        shortcuts = (
-            (t('Käsittelyssä'), counts.open, {'state': 'open'}),
-            (t('Ei käsittelijää'), counts.unassigned, {'state': 'open', 'handler': UNASSIGNED}),
-            (t('Minulle'), counts.mine, {'state': 'open', 'handler': ME}),
-            (t('Asiakas vastannut'), counts.replied, {'state': 'open', 'replied': True}),
-            (t('Täydennettävänä'), counts.completion, {'state': 'completion'}),
-        )
+        presets = ({'state': 'open'}, {'state': 'open', 'handler': UNASSIGNED}, {'state': 'open', 'handler': ME},
+                   {'state': 'open', 'replied': True}, {'state': 'completion'})
+        shortcuts = [(label, count, preset) for (label, count), preset in
+                     zip(self._count_labels(counts), presets, strict=True)]
         self.shortcuts: list[tuple[ui.button, dict]] = []
         with ui.row().classes('gap-3 flex-wrap my-2').props(f'aria-label="{t("Pikasuodattimet")}" role=group'):
             for label, count, preset in shortcuts:
@@ -145,16 +170,16 @@ class Queue:
         self.refresh()
 
     def _query(self) -> QueueFilters:
-        v = self.values
-        handler = self.user.id if v['handler'] == ME else v['handler']
-        return QueueFilters(state=v['state'] if v['state'] in QUEUE_STATES else 'open', region_id=v['region'],
-                            organisation_id=v['organisation'], service_code=v['service'], stage=v['stage'],
-                            handler=handler, citizen_replied=bool(v['replied']), search=v['search'] or '')
+        return to_filters(self.values, self.user)
 
     def refresh(self) -> None:
-        result = list_queue(self.user, self._query(), sort_by=self.pagination['sortBy'],
-                            descending=self.pagination['descending'], page=self.pagination['page'],
-                            per_page=self.pagination['rowsPerPage'])
+        # The request view's "next / previous" walks the list in this order.
+        remember_order(self.pagination['sortBy'], self.pagination['descending'])
+        self._show(list_queue(self.user, self._query(), sort_by=self.pagination['sortBy'],
+                              descending=self.pagination['descending'], page=self.pagination['page'],
+                              per_page=self.pagination['rowsPerPage']))
+
+    def _show(self, result: QueuePage) -> None:
         self.pagination['rowsNumber'] = result.total
         self.summary.set_text(t('{count} palvelupyyntöä', count=result.total))
         self._mark_shortcuts()

@@ -1,24 +1,35 @@
-"""One request for a handler (/kasittely/pyynto/<number>): the sender and on whose behalf, all answers and
-attachments, messages (with internal notes marked), stage history and the audit log; and the actions: assign,
-change stage, write to the citizen (message, question, request for more information), add an internal note, resolve.
+"""One request for a handler (/kasittely/pyynto/<number>), laid out for a working day: at 1280 px the answers,
+the sender and the history on the left, the conversation and the writing box beside them on the right. The actions:
+assign, change stage, write to the citizen (message, question, request for more information), add an internal note,
+resolve (after a confirmation).
+
+After an action focus returns to the writing box and the result is read out from a live region, with a way on to
+the next request of the queue view the handler came from. Keyboard shortcuts (listed under "Pikanäppäimet"):
+Ctrl+Enter sends from the writing box, Alt+Shift+N / Alt+Shift+P go to the next / previous request,
+Alt+Shift+O takes the request, Alt+Shift+H opens the list.
 
 Each action sends the version the page was drawn from; if another handler changed the request meanwhile, the page
-says so and keeps what was typed.
+says so and keeps what was typed. A citizen's answer appears without a reload (services.live); another handler's
+change is announced with a button to show it, so nothing moves under the handler's hands.
 """
 from __future__ import annotations
 
+import json
+
 from fastapi import Response
 from fastapi.responses import PlainTextResponse
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from auth import session
 from components.answers_view import answers_view, attachment_links
 from components.error_summary import ErrorSummary
 from components.frame import frame
-from components.workbench import announce, facts, heading, staff_user, still_allowed
+from components.live_updates import follow
+from components.queue_view import neighbour, saved_view
+from components.workbench import facts, heading, staff_user, still_allowed
 from locales import N_, t
 from models import MessageKind, RequestStatus, User
-from services import audit, handling
+from services import audit, handling, live
 from services.formatting import format_datetime
 from services.forms import get_form
 from services.stages import STAGES
@@ -31,6 +42,27 @@ WRITE_KINDS = {
     'note': (N_('Sisäinen muistiinpano (ei näy asiakkaalle)'), N_('Tallenna muistiinpano')),
     'resolve': (N_('Ratkaisu (palvelupyyntö siirtyy valmiisiin)'), N_('Ratkaise palvelupyyntö')),
 }
+# Alt+Shift+<key> (event.code): single-letter shortcuts would break WCAG 2.1.4 for speech-input users.
+SHORTCUTS = {'KeyN': 'next', 'KeyP': 'previous', 'KeyO': 'assign_me', 'KeyH': 'help'}
+SHORTCUT_HELP = (
+    ('Ctrl+Enter', N_('Lähetä kirjoitettu teksti (kirjoituskentässä)')),
+    ('Alt+Shift+N', N_('Seuraava palvelupyyntö jonossa')),
+    ('Alt+Shift+P', N_('Edellinen palvelupyyntö jonossa')),
+    ('Alt+Shift+O', N_('Ota palvelupyyntö itselleni')),
+    ('Alt+Shift+H', N_('Näytä pikanäppäimet')),
+)
+_SHORTCUT_SCRIPT = """
+<script>
+document.addEventListener('keydown', (event) => {
+  if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
+  const action = SHORTCUTS[event.code];
+  if (!action) return;
+  event.preventDefault();
+  emitEvent('handler_shortcut', action);
+});
+</script>
+"""
+CITIZEN_EVENTS = {'reply', 'sent', 'withdrawn'}
 MESSAGE_STYLES = {
     MessageKind.NOTE: 'bg-amber-50 border-l-8 border-amber-700',
     MessageKind.REPLY: 'bg-white border-l-8 border-green-800',
@@ -43,36 +75,87 @@ class RequestView:
         self.user = user
         self.number = number
         self.version = 0
-        self.alert = ui.column().classes('w-full')
-        self.body = ui.column().classes('w-full gap-4')
+        self.view = saved_view()  # the queue view the handler came from, for next / previous
         self.draft_text = ''  # kept across redraws, so a conflict or an error loses nothing typed
         self.draft_kind = 'message'
+        self.composer_for: bool | None = None  # is_open of the request the writing box was drawn for
+        self.assigned_handler_id: int | None = None
+        self.form_steps: dict[int, str] = {}
+        with ui.row().classes('w-full items-center gap-3 flex-wrap'):
+            ui.link(t('← Jonoon'), '/kasittely')
+            ui.element('div').classes('grow')
+            self.previous_button = ui.button(t('Edellinen'), icon='chevron_left',
+                                             on_click=lambda: self._go_neighbour(forward=False)) \
+                .props('flat no-caps').mark('previous-request')
+            self.next_button = ui.button(t('Seuraava'), icon='chevron_right',
+                                         on_click=lambda: self._go_neighbour(forward=True)) \
+                .props('flat no-caps').mark('next-request')
+            for button, keys in ((self.previous_button, 'Alt+Shift+P'), (self.next_button, 'Alt+Shift+N')):
+                button.props['aria-keyshortcuts'] = keys
+            help_button = ui.button(t('Pikanäppäimet'), icon='keyboard', on_click=self._show_help) \
+                .props('flat no-caps').mark('shortcut-help')
+            help_button.props['aria-haspopup'] = 'dialog'
+            help_button.props['aria-keyshortcuts'] = 'Alt+Shift+H'
+        self.alert = ui.column().classes('w-full')
+        # One live region for every result, present from the start so that screen readers announce its changes.
+        with ui.element('div').classes('w-full').props('role=status aria-live=polite').mark('action-status'):
+            self.result = ui.row().classes('w-full items-center gap-3 flex-wrap')
+        self.top = ui.column().classes('w-full gap-2')
+        with ui.element('div').classes('grid grid-cols-1 lg:grid-cols-2 gap-4 w-full items-start'):
+            self.left = ui.column().classes('gap-4 min-w-0')
+            with ui.column().classes('gap-4 min-w-0'):
+                self.conversation = ui.column().classes('w-full gap-4')
+                self.composer_area = ui.column().classes('w-full gap-4')
+                self.side = ui.column().classes('w-full gap-4')
+        self._build_help()
+        ui.add_body_html(_SHORTCUT_SCRIPT.replace('SHORTCUTS', json.dumps(SHORTCUTS)))
+        ui.on('handler_shortcut', self._shortcut)
         self.draw(record_view=True)
+        follow([live.request_topic(number)], self._changed_elsewhere)
 
     # ------------------------------------------------------------------------------------------ drawing
     def draw(self, *, record_view: bool = False) -> None:
-        self.body.clear()
-        with self.body:
-            try:
-                detail = handling.open_request(self.user, self.number, record_view=record_view)
-            except handling.RequestNotFound as error:
-                heading(t('Palvelupyyntöä ei löydy'))
-                ui.label(str(error))
-                ui.link(t('Palaa jonoon'), '/kasittely')
-                return
-            self.version = detail.version
+        try:
+            detail = handling.open_request(self.user, self.number, record_view=record_view)
+        except handling.RequestNotFound as error:
+            self._draw_missing(str(error))
+            return
+        self._draw_detail(detail)
+
+    def _draw_missing(self, message: str) -> None:
+        for area in (self.top, self.left, self.conversation, self.composer_area, self.side):
+            area.clear()
+        with self.top:
+            heading(t('Palvelupyyntöä ei löydy'))
+            ui.label(message)
+            ui.link(t('Palaa jonoon'), '/kasittely')
+
+    def _draw_detail(self, detail: handling.RequestDetail) -> None:
+        self.version = detail.version
+        self.assigned_handler_id = detail.assigned_handler_id
+        form = get_form(detail.service_code)
+        self.form_steps = {index: t(step.title) for index, step in enumerate(form.steps)} if form else {}
+        self.top.clear()
+        with self.top:
             self._summary(detail)
-            with ui.element('div').classes('grid grid-cols-1 lg:grid-cols-[minmax(0,1fr)_24rem] gap-4 w-full'):
-                with ui.column().classes('gap-4 min-w-0'):
-                    self._sender(detail)
-                    self._answers(detail)
-                    self._messages(detail)
-                    self._history(detail)
-                with ui.column().classes('gap-4'):
-                    self._actions(detail)
+        self.left.clear()
+        with self.left:
+            self._answers(detail)
+            self._sender(detail)
+            self._history(detail)
+        self.conversation.clear()
+        with self.conversation:
+            self._messages(detail)
+        if self.composer_for != detail.is_open:  # drawn once per state: typing is never interrupted by a redraw
+            self.composer_area.clear()
+            with self.composer_area:
+                self._composer(detail)
+            self.composer_for = detail.is_open
+        self.side.clear()
+        with self.side:
+            self._actions(detail)
 
     def _summary(self, detail: handling.RequestDetail) -> None:
-        ui.link(t('← Jonoon'), '/kasittely').classes('self-start')
         heading(detail.title)
         status = t(handling.STATUS_LABELS[detail.status])
         if detail.completion_requested:
@@ -165,10 +248,9 @@ class RequestView:
                 ui.label(detail.assigned_handler or t('ei käsittelijää'))
             else:
                 if detail.assigned_handler_id != self.user.id:
-                    taken = t('Otit palvelupyynnön itsellesi.')
-                    ui.button(t('Ota itselleni'), on_click=lambda: self._run(handling.assign, self.user.id,
-                                                                             done=taken)) \
-                        .props('no-caps').mark('assign-me')
+                    take = ui.button(t('Ota itselleni'), on_click=self._assign_to_me).props('no-caps') \
+                        .mark('assign-me')
+                    take.props['aria-keyshortcuts'] = 'Alt+Shift+O'
                 chooser = ui.select({**handlers}, label=t('Siirrä käsittelijälle'),
                                     value=detail.assigned_handler_id) \
                     .props('outlined dense').classes('w-full').mark('assign-select')
@@ -183,7 +265,6 @@ class RequestView:
                 ui.button(t('Vaihda vaihe'), on_click=lambda: self._run(handling.change_stage, stage.value,
                                                                         done=t('Käsittelyvaihe vaihdettu.'))) \
                     .props('outline no-caps').mark('stage-change')
-        self._composer(detail)
 
     def _composer(self, detail: handling.RequestDetail) -> None:
         kinds = WRITE_KINDS if detail.is_open else {'note': WRITE_KINDS['note']}
@@ -191,20 +272,26 @@ class RequestView:
             self.draft_kind = 'note'
         with ui.card().classes('w-full gap-2').mark('composer'):
             heading(t('Kirjoita'), 2)
-            summary = ErrorSummary()
+            self.summary = ErrorSummary()
             ui.label(t('Mitä kirjoitat?')).props('id=write-kind-label').classes('font-bold')
             kind = ui.radio({key: t(label) for key, (label, _) in kinds.items()}, value=self.draft_kind) \
                 .props('aria-labelledby=write-kind-label').mark('write-kind')
-            text = ui.textarea(t('Teksti'), value=self.draft_text) \
+            step = ui.select(self.form_steps, label=t('Täydennettävä kohta'), value=0) \
+                .props('outlined dense').classes('w-full').mark('write-step')
+            self.text = ui.textarea(t('Teksti'), value=self.draft_text) \
                 .props(f'outlined autogrow maxlength={handling.MAX_MESSAGE_LENGTH} counter') \
                 .classes('w-full').mark('write-text')
+            self.text.props['aria-keyshortcuts'] = 'Control+Enter'
             hint = ui.label().classes('text-sm text-gray-800')
-            button = ui.button(on_click=lambda: self._write(kind.value, text, summary)) \
+            button = ui.button(on_click=lambda: self._write(kind.value, step.value)) \
                 .props('no-caps').mark('write-submit')
+            ui.label(t('Ctrl+Enter lähettää.')).classes('text-sm text-gray-800')
+            self.text.on('keydown.ctrl.enter', lambda: self._write(kind.value, step.value))
 
             def follow_kind() -> None:
                 self.draft_kind = kind.value
                 button.set_text(t(kinds[kind.value][1]))
+                step.set_visibility(kind.value == 'info_request' and len(self.form_steps) > 1)
                 hint.set_text({
                     'message': t('Asiakas näkee viestin Oma asiointi -sivulla ja saa siitä sähköpostin.'),
                     'question': t('Asiakas näkee kysymyksen, saa siitä sähköpostin ja voi vastata siihen.'),
@@ -216,35 +303,87 @@ class RequestView:
                 }[kind.value])
 
             kind.on_value_change(follow_kind)
-            text.on_value_change(lambda e: setattr(self, 'draft_text', e.value or ''))
+            self.text.on_value_change(lambda e: setattr(self, 'draft_text', e.value or ''))
             follow_kind()
 
+    def _build_help(self) -> None:
+        with ui.dialog() as self.help_dialog, \
+                ui.card().props('role=dialog aria-labelledby=shortcut-help-heading').mark('shortcut-dialog'):
+            ui.label(t('Pikanäppäimet')).classes('text-lg font-bold') \
+                .props('id=shortcut-help-heading role=heading aria-level=2')
+            with ui.element('dl').classes('grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1'):
+                for keys, text in SHORTCUT_HELP:
+                    with ui.element('dt').classes('font-mono font-bold'):
+                        ui.label(keys)
+                    with ui.element('dd').classes('m-0'):
+                        ui.label(t(text))
+            ui.label(t('Seuraava ja edellinen kulkevat jonon siinä näkymässä (suodattimet ja järjestys), josta '
+                       'tulit.')).classes('text-sm')
+            ui.button(t('Sulje'), on_click=self.help_dialog.close).props('no-caps').classes('self-end')
+
+    def _show_help(self) -> None:
+        self.help_dialog.open()
+
     # ------------------------------------------------------------------------------------------ actions
-    def _write(self, kind: str, text: ui.textarea, summary: ErrorSummary) -> None:
-        body = text.value or ''
+    def _write(self, kind: str, step: int | None) -> None:
+        body = self.text.value or ''
         if not body.strip():
-            text.error = t('Kirjoita teksti ennen lähettämistä.')
-            summary.show([(text, t('Kirjoita teksti ennen lähettämistä.'))])
+            self.text.error = t('Kirjoita teksti ennen lähettämistä.')
+            self.summary.show([(self.text, t('Kirjoita teksti ennen lähettämistä.'))])
+            return
+        self.text.error = None
+        self.summary.clear()
+        if kind == 'resolve':
+            self._confirm_resolution(body)
             return
         actions = {
             'message': (lambda n, v, b: handling.send_message(self.user, n, v, b), t('Viesti lähetetty asiakkaalle.')),
             'question': (lambda n, v, b: handling.send_message(self.user, n, v, b, question=True),
                          t('Kysymys lähetetty asiakkaalle.')),
-            'info_request': (lambda n, v, b: handling.ask_for_information(self.user, n, v, b),
+            'info_request': (lambda n, v, b: handling.ask_for_information(self.user, n, v, b, step=step or 0),
                              t('Palvelupyyntö palautettiin asiakkaalle täydennettäväksi.')),
             'note': (lambda n, v, b: handling.add_note(self.user, n, v, b), t('Muistiinpano tallennettu.')),
-            'resolve': (lambda n, v, b: handling.resolve(self.user, n, v, b), t('Palvelupyyntö ratkaistu.')),
         }
         action, done = actions[kind]
-        if self._attempt(lambda: action(self.number, self.version, body), error_field=(text, summary)):
-            self.draft_text = ''
-            self._finish(done)
+        self._perform(lambda: action(self.number, self.version, body), done, offer_next=kind != 'note')
+
+    def _confirm_resolution(self, body: str) -> None:
+        def resolve() -> None:
+            dialog.close()
+            self._perform(lambda: handling.resolve(self.user, self.number, self.version, body),
+                          t('Palvelupyyntö ratkaistu.'), offer_next=True)
+
+        unassigned = self.assigned_handler_id is None
+        with ui.dialog() as dialog, ui.card().props('role=alertdialog aria-labelledby=resolve-heading') \
+                .classes('max-w-xl').mark('resolve-dialog'):
+            ui.label(t('Ratkaistaanko palvelupyyntö {number}?', number=self.number)).classes('text-lg font-bold') \
+                .props('id=resolve-heading role=heading aria-level=2')
+            ui.label(t('Ratkaisu lähetetään asiakkaalle, eikä palvelupyyntöä voi sen jälkeen enää käsitellä.'))
+            if unassigned:
+                ui.label(t('Palvelupyynnöllä ei ole käsittelijää: se merkitään sinulle.'))
+            ui.label(body).classes('whitespace-pre-line bg-gray-50 p-2 w-full max-h-60 overflow-auto')
+            with ui.row().classes('justify-end w-full'):
+                ui.button(t('Peruuta'), on_click=dialog.close).props('outline no-caps')
+                ui.button(t('Kyllä, ratkaise'), on_click=resolve).props('no-caps').mark('confirm-resolve')
+        dialog.on('hide', lambda: self._focus_writing())
+        dialog.open()
+
+    def _assign_to_me(self) -> None:
+        self._run(handling.assign, self.user.id, done=t('Otit palvelupyynnön itsellesi.'))
 
     def _run(self, function, value, *, done: str) -> None:
-        if self._attempt(lambda: function(self.user, self.number, self.version, value)):
-            self._finish(done)
+        self._perform(lambda: function(self.user, self.number, self.version, value), done)
 
-    def _attempt(self, call, error_field: tuple[ui.textarea, ErrorSummary] | None = None) -> bool:
+    def _perform(self, call, done: str, *, offer_next: bool = False) -> None:
+        if not self._attempt(call):
+            return
+        self.draft_text = ''
+        self.text.value = ''
+        self.draw()
+        self._announce(done, offer_next=offer_next)
+        self._focus_writing()
+
+    def _attempt(self, call) -> bool:
         self.alert.clear()
         if not still_allowed(self.user):
             return False
@@ -254,16 +393,69 @@ class RequestView:
             self._conflict(str(error))
             return False
         except handling.HandlingError as error:
-            if error_field is not None:
-                field, summary = error_field
-                field.error = str(error)
-                summary.show([(field, str(error))])
-            else:
-                with self.alert:
-                    ui.label(str(error)).classes('bg-red-50 border-l-8 border-red-800 p-3 w-full text-red-900') \
-                        .props('role=alert')
+            with self.alert:
+                ui.label(str(error)).classes('bg-red-50 border-l-8 border-red-800 p-3 w-full text-red-900') \
+                    .props('role=alert')
             return False
         return True
+
+    def _announce(self, text: str, *, offer_next: bool) -> None:
+        self.result.clear()
+        with self.result:
+            ui.label(text).classes('bg-green-50 border-l-8 border-green-800 p-3 grow').mark('action-done')
+            if offer_next:
+                ui.button(t('Seuraava palvelupyyntö'), icon='arrow_forward',
+                          on_click=lambda: self._go_neighbour(forward=True)) \
+                    .props('no-caps outline').mark('go-next')
+
+    def _focus_writing(self) -> None:
+        self.text.run_method('focus')
+
+    async def _go_neighbour(self, *, forward: bool) -> None:
+        if not still_allowed(self.user):
+            return
+        number = await run.io_bound(neighbour, self.user, self.number, self.view, forward=forward)
+        if number is None:
+            self.result.clear()
+            with self.result:
+                ui.label(t('Jonossa ei ole seuraavaa palvelupyyntöä.') if forward else
+                         t('Jonossa ei ole edellistä palvelupyyntöä.')).classes('p-3').mark('no-neighbour')
+            return
+        ui.navigate.to(f'/kasittely/pyynto/{number}')
+
+    async def _shortcut(self, event) -> None:
+        action = event.args
+        if action == 'help':
+            self._show_help()
+        elif action in ('next', 'previous'):
+            await self._go_neighbour(forward=action == 'next')
+        elif action == 'assign_me' and self.assigned_handler_id != self.user.id and self.composer_for:
+            self._assign_to_me()
+
+    async def _changed_elsewhere(self, event: live.LiveEvent) -> None:
+        """Someone else acted on this request. The citizen's answer is shown at once (the writing box stays as
+        it is); another handler's change is announced with a button, so nothing moves under the handler's hands."""
+        if event.data.get('actor') == self.user.id:
+            return  # our own action, drawn already
+        if event.kind not in CITIZEN_EVENTS:
+            self.alert.clear()
+            with self.alert, ui.card().classes('w-full bg-amber-50 border-l-8 border-amber-700') \
+                    .props('role=alert').mark('changed-elsewhere'):
+                ui.label(t('Toinen käsittelijä muutti juuri tätä palvelupyyntöä.')).classes('font-bold')
+                ui.button(t('Näytä uusin tilanne'), on_click=self._reload_after_conflict).props('no-caps')
+            return
+        try:
+            detail = await run.io_bound(handling.open_request, self.user, self.number, record_view=False)
+        except handling.RequestNotFound as error:
+            self._draw_missing(str(error))
+            return
+        self._draw_detail(detail)
+        self.result.clear()
+        with self.result:
+            ui.label(t('Asiakas vastasi.') if event.kind == 'reply' else
+                     t('Asiakas lähetti täydennetyn palvelupyynnön.') if event.kind == 'sent' else
+                     t('Asiakas perui palvelupyynnön.')).classes('bg-green-50 border-l-8 border-green-800 p-3') \
+                .mark('citizen-update')
 
     def _conflict(self, message: str) -> None:
         with self.alert, ui.card().classes('w-full bg-red-50 border-l-8 border-red-800').props('role=alert') \
@@ -275,11 +467,7 @@ class RequestView:
 
     def _reload_after_conflict(self) -> None:
         self.alert.clear()
-        self.draw()  # the typed text survives in self.draft_text
-
-    def _finish(self, done: str) -> None:
-        self.draw()
-        announce(self.alert, done)
+        self.draw()  # the typed text survives in self.draft_text and the writing box
 
 
 def request_page(number: str) -> None:

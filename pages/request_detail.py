@@ -6,17 +6,19 @@ A number that does not exist and someone else's number give the same "not found"
 """
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import run, ui
 
 from auth import session
 from components.answers_view import answers_view, attachment_links
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from components.live_updates import follow
 from components.notices import notify_success
 from components.request_tabs import confirm_draft_deletion
 from config import get_settings
 from locales import N_, t
 from models import MessageKind, RequestStatus, User
+from services import live
 from services.attachments import AttachmentRefused, check_upload
 from services.formatting import format_datetime
 from services.forms import get_form
@@ -206,7 +208,10 @@ def request_detail_page(number: str) -> None:
     with frame('oma-asiointi', title=detail.title):
         ui.link(t('Takaisin omiin tapahtumiin'), '/oma-asiointi').classes('mb-2')
         _heading(detail.title, 1, 'text-2xl sm:text-3xl font-bold break-words').mark('request-heading')
-        _summary(detail)
+        summary = ui.column().classes('gap-0')
+        with summary:
+            _summary(detail)
+        live_status = ui.label('').classes('font-bold').props('role=status').mark('live-status')
         if detail.completion_requested:
             ui.label(t('Palvelupyyntöön on pyydetty täydennystä: katso viestit.')) \
                 .classes('bg-orange-50 border-l-4 border-orange-700 p-3 w-full')
@@ -216,8 +221,28 @@ def request_detail_page(number: str) -> None:
             with ui.card().classes('w-full mt-4'):
                 _heading(t('Ratkaisu'), 2)
                 ui.label(detail.resolution).classes('whitespace-pre-line')
-        if has_thread:
-            _thread_section(user, detail, thread)
+        refresh_thread = _thread_section(user, detail, thread) if has_thread else None
+
+        async def changed(event: live.LiveEvent) -> None:
+            """The centre wrote or changed this request: show it without a reload (the reply being typed stays)."""
+            if event.data.get('request') != detail.number:
+                return
+            try:
+                fresh, fresh_thread = await run.io_bound(_read_for_update, user, detail.number)
+            except RequestNotFound:
+                return
+            if fresh.status != detail.status or fresh.completion_requested != detail.completion_requested:
+                ui.navigate.reload()  # what may be done with it changed (resolved, returned): draw it anew
+                return
+            summary.clear()
+            with summary:
+                _summary(fresh)
+            if refresh_thread is not None:
+                refresh_thread(fresh_thread)
+            if any(message.unread for message in fresh_thread):
+                live_status.set_text(t('Uusi viesti palvelukeskukselta.'))
+
+        follow([live.user_topic(user.id)], changed)
         with ui.card().classes('w-full mt-4'):
             _heading(t('Tallennetut tiedot') if detail.status == RequestStatus.DRAFT else t('Lähetetyt tiedot'), 2)
             if form is None:
@@ -232,6 +257,13 @@ def request_detail_page(number: str) -> None:
                         with ui.element('li').classes('flex gap-4 flex-wrap').mark('stage-row'):
                             ui.label(format_datetime(stage.changed_at)).classes('tabular-nums')
                             ui.label(t(stage.stage)).classes('font-bold')
+
+
+def _read_for_update(user: User, number: int) -> tuple[RequestDetail, list[ThreadMessage]]:
+    detail = get_request_detail(user, number)
+    thread = list_thread(user, number)
+    mark_centre_messages_read(user, number)  # shown on the open page: read
+    return detail, thread
 
 
 def _draft_actions(detail: RequestDetail) -> None:
@@ -249,7 +281,8 @@ def _draft_actions(detail: RequestDetail) -> None:
             .props('no-caps outline color=red-10').mark('delete-draft')
 
 
-def _thread_section(user: User, detail: RequestDetail, thread: list[ThreadMessage]) -> None:
+def _thread_section(user: User, detail: RequestDetail, thread: list[ThreadMessage]):
+    """The messages and the reply form; returns the function that redraws the messages."""
     with ui.card().classes('w-full mt-4'):
         _heading(t('Viestit'), 2)
 
@@ -274,6 +307,7 @@ def _thread_section(user: User, detail: RequestDetail, thread: list[ThreadMessag
 
             with form_area:
                 ReplyForm(user, detail.number, sent)
+        return messages.refresh
 
 
 def register() -> None:

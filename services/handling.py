@@ -208,6 +208,31 @@ def list_queue(actor: User, filters: QueueFilters, *, sort_by: str = 'sent', des
     return QueuePage(rows=rows, total=total)
 
 
+def adjacent_request(actor: User, filters: QueueFilters, number: int, *, sort_by: str = 'sent',
+                     descending: bool = False, forward: bool = True) -> int | None:
+    """The request after (or before) `number` in the queue view with these filters and this order, or None.
+
+    Compared by the sort value and then the number, so it works also when `number` itself has just left the view
+    (resolved, returned): "next" is the one that came after it.
+    """
+    require_staff(actor)
+    order_column = SORTABLE_COLUMNS.get(sort_by, ServiceRequest.sent_at)
+    with session_scope() as db:
+        current = db.exec(select(order_column).where(ServiceRequest.id == number)).first()
+        conditions = _queue_conditions(actor, filters)
+        later = forward != descending  # moving towards bigger values
+        if current is None:
+            position = ServiceRequest.id > number if later else ServiceRequest.id < number
+        else:
+            beyond = order_column > current if later else order_column < current
+            tie = ServiceRequest.id > number if forward else ServiceRequest.id < number
+            position = or_(beyond, (order_column == current) & tie)
+        ordering = [order_column.asc() if later else order_column.desc(),
+                    ServiceRequest.id.asc() if forward else ServiceRequest.id.desc()]  # type: ignore[union-attr]
+        return db.exec(select(ServiceRequest.id).where(*conditions, position, ServiceRequest.id != number)
+                       .order_by(*ordering).limit(1)).first()
+
+
 def queue_counts(actor: User) -> QueueCounts:
     require_staff(actor)
     sent = ServiceRequest.status == RequestStatus.SENT
@@ -428,13 +453,13 @@ def _change(db: Session, number: int, expected_version: int, *, touch: bool = Tr
     return request
 
 
-def _tell(db: Session, request: ServiceRequest, kind: str, *, citizen: bool) -> None:
-    """After the commit: the request's open pages and the queues redraw; the citizen's pages too if they see it."""
+def _tell(db: Session, request: ServiceRequest, kind: str, actor: User, *, citizen: bool) -> None:
+    """After the commit: the request's open pages and the queues redraw; the citizen's pages too if they see it.
+    `actor` lets the acting handler's own page skip the event (it has redrawn already)."""
     assert request.id is not None
-    live.publish_after_commit(db, live.request_topic(request.id), kind, request=request.id)
-    live.publish_after_commit(db, live.QUEUE_TOPIC, kind, request=request.id)
-    if citizen:
-        live.publish_after_commit(db, live.user_topic(request.owner_id), kind, request=request.id)
+    for topic in (live.request_topic(request.id), live.QUEUE_TOPIC) + \
+            ((live.user_topic(request.owner_id),) if citizen else ()):
+        live.publish_after_commit(db, topic, kind, request=request.id, actor=actor.id)
 
 
 def _text(body: str, what: str) -> str:
@@ -467,7 +492,7 @@ def assign(actor: User, number: int, expected_version: int, handler_id: int | No
         request = _change(db, number, expected_version, touch=False, assigned_handler_id=handler_id)
         audit.record(db, actor, 'assigned', request_id=number, previous=previous,
                      handler=_name(db, handler_id, names) or '–')
-        _tell(db, request, 'assigned', citizen=False)
+        _tell(db, request, 'assigned', actor, citizen=False)
         return request.version
 
 
@@ -485,7 +510,7 @@ def change_stage(actor: User, number: int, expected_version: int, stage: str) ->
         request = _change(db, number, expected_version, stage=stage)
         db.add(StageChange(request_id=number, stage=stage, changed_by_id=actor.id))
         audit.record(db, actor, 'stage_changed', request_id=number, previous=previous, stage=stage)
-        _tell(db, request, 'stage', citizen=True)
+        _tell(db, request, 'stage', actor, citizen=True)
         return request.version
 
 
@@ -510,7 +535,7 @@ def send_message(actor: User, number: int, expected_version: int, body: str, *, 
         audit.record(db, actor, 'question_sent' if question else 'message_sent', request_id=number,
                      message=message.id)
         notifications.centre_message(db, request, message)
-        _tell(db, request, 'message', citizen=True)
+        _tell(db, request, 'message', actor, citizen=True)
         return request.version
 
 
@@ -534,7 +559,7 @@ def ask_for_information(actor: User, number: int, expected_version: int, body: s
         message = _add_message(db, actor, request, MessageKind.INFO_REQUEST, body)
         audit.record(db, actor, 'completion_requested', request_id=number, message=message.id)
         notifications.centre_message(db, request, message)
-        _tell(db, request, 'message', citizen=True)
+        _tell(db, request, 'message', actor, citizen=True)
         return request.version
 
 
@@ -547,7 +572,7 @@ def add_note(actor: User, number: int, expected_version: int, body: str) -> int:
         request = _change(db, number, expected_version, touch=False)
         message = _add_message(db, actor, request, MessageKind.NOTE, body)
         audit.record(db, actor, 'note_added', request_id=number, message=message.id)
-        _tell(db, request, 'note', citizen=False)
+        _tell(db, request, 'note', actor, citizen=False)
         return request.version
 
 
@@ -575,5 +600,5 @@ def resolve(actor: User, number: int, expected_version: int, resolution: str) ->
         message = _add_message(db, actor, request, MessageKind.RESOLUTION, resolution)
         audit.record(db, actor, 'resolved', request_id=number, message=message.id)
         notifications.request_resolved(db, request, message)
-        _tell(db, request, 'message', citizen=True)
+        _tell(db, request, 'message', actor, citizen=True)
         return request.version

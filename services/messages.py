@@ -110,8 +110,8 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
         db.add(request)
         audit.record(db, user, 'citizen_replied', request_id=number, message_id=message.id,
                      attachments=len(checked))
-        live.publish_after_commit(db, live.request_topic(number), 'reply', request=number)
-        live.publish_after_commit(db, live.QUEUE_TOPIC, 'reply', request=number)
+        live.publish_after_commit(db, live.request_topic(number), 'reply', request=number, actor=user.id)
+        live.publish_after_commit(db, live.QUEUE_TOPIC, 'reply', request=number, actor=user.id)
         return message.id
 
 

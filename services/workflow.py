@@ -306,8 +306,8 @@ def send_request(user_id: int, number: int, *, context: Context | None = None) -
             db.add(StageChange(request_id=number, stage=FIRST_STAGE, changed_by_id=user_id, changed_at=now))
         db.add(AuditEvent(actor_id=user_id, request_id=number, action='request_resent' if resent else 'request_sent',
                           details={'service': form.code}))
-        live.publish_after_commit(db, live.QUEUE_TOPIC, 'sent', request=number)
-        live.publish_after_commit(db, live.request_topic(number), 'sent', request=number)
+        live.publish_after_commit(db, live.QUEUE_TOPIC, 'sent', request=number, actor=user_id)
+        live.publish_after_commit(db, live.request_topic(number), 'sent', request=number, actor=user_id)
         db.flush()
         db.refresh(request)
         _notify_sent(db, request)
@@ -326,7 +326,7 @@ def withdraw_request(user_id: int, number: int) -> None:
         request = _editable(db, user_id, number)
         if not request.completion_requested:
             raise RequestNotAvailable(number)  # a draft never sent is deleted instead
-        now = utcnow()
+        now, previous_stage = utcnow(), request.stage
         text = 'Asiakas perui palvelupyynnön.'
         result = db.exec(update(ServiceRequest)  # type: ignore[call-overload]
                          .where(ServiceRequest.id == number, ServiceRequest.owner_id == user_id,
@@ -336,12 +336,12 @@ def withdraw_request(user_id: int, number: int) -> None:
                                  version=ServiceRequest.version + 1))
         if result.rowcount != 1:
             raise RequestNotAvailable(number)
-        if request.stage != FINAL_STAGE:
+        if previous_stage != FINAL_STAGE:
             db.add(StageChange(request_id=number, stage=FINAL_STAGE, changed_by_id=user_id, changed_at=now))
         db.add(AuditEvent(actor_id=user_id, request_id=number, action='request_withdrawn',
                           details={'service': request.service_code}))
-        live.publish_after_commit(db, live.QUEUE_TOPIC, 'withdrawn', request=number)
-        live.publish_after_commit(db, live.request_topic(number), 'withdrawn', request=number)
+        live.publish_after_commit(db, live.QUEUE_TOPIC, 'withdrawn', request=number, actor=user_id)
+        live.publish_after_commit(db, live.request_topic(number), 'withdrawn', request=number, actor=user_id)
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def test_handler_assigns_stages_messages_notes_and_resolves(demo: dict[str, User
     assert [e.kind for e in _emails(979738)] == ['question']  # the note sends nothing
     version = handling.resolve(handler, 979738, version, 'Palautus maksetaan tilillesi viikon kuluessa.')
     request = _request(979738)
-    assert (request.status, request.stage, request.version) == (RequestStatus.DONE, 'Valmistelu', version)
+    # Resolving moves it to the last configured stage (not left at the stage it was in).
+    assert (request.status, request.stage, request.version) == (RequestStatus.DONE, 'Seuranta', version)
     assert request.resolution == 'Palautus maksetaan tilillesi viikon kuluessa.'
     assert request.resolved_at is not None
     assert [e.kind for e in _emails(979738)] == ['question', 'resolved']
@@ -139,7 +140,7 @@ def test_handler_assigns_stages_messages_notes_and_resolves(demo: dict[str, User
     with session_scope() as db:
         stages = [s.stage for s in db.exec(select(StageChange).where(StageChange.request_id == 979738)
                                             .order_by(StageChange.id)).all()]
-    assert stages == ['Vireillepano/-tulo', 'Valmistelu']
+    assert stages == ['Vireillepano/-tulo', 'Valmistelu', 'Seuranta']
     assert _actions(979738) == ['assigned', 'stage_changed', 'question_sent', 'note_added', 'resolved']
     # The citizen's own thread leaves the internal note out.
     from services.messages import list_thread
