@@ -307,8 +307,7 @@ class RequestView:
             follow_kind()
 
     def _build_help(self) -> None:
-        with ui.dialog() as self.help_dialog, \
-                ui.card().props('role=dialog aria-labelledby=shortcut-help-heading').mark('shortcut-dialog'):
+        with ui.dialog() as self.help_dialog, ui.card().mark('shortcut-dialog'):
             ui.label(t('Pikanäppäimet')).classes('text-lg font-bold') \
                 .props('id=shortcut-help-heading role=heading aria-level=2')
             with ui.element('dl').classes('grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1'):
@@ -320,6 +319,7 @@ class RequestView:
             ui.label(t('Seuraava ja edellinen kulkevat jonon siinä näkymässä (suodattimet ja järjestys), josta '
                        'tulit.')).classes('text-sm')
             ui.button(t('Sulje'), on_click=self.help_dialog.close).props('no-caps').classes('self-end')
+        self.help_dialog.props['aria-labelledby'] = 'shortcut-help-heading'  # Quasar's role=dialog element
 
     def _show_help(self) -> None:
         self.help_dialog.open()

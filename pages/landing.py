@@ -3,6 +3,8 @@
 The choice is kept for the session (`auth.session.choose_profile`): it sets ALUE and which services are offered.
 Whether an organisation profile is allowed is decided at sign-in, against the user's representation rights.
 """
+import html
+
 from nicegui import ui
 
 from auth import session
@@ -11,6 +13,11 @@ from components.frame import frame
 from config import get_settings
 from locales import t
 from services.organisations import organisation_options
+
+
+def _no_match(typed: str, names) -> bool:
+    needle = typed.strip().casefold()
+    return bool(needle) and not any(needle in name.casefold() for name in names)
 
 
 def landing_page(uloskirjautunut: str | None = None) -> None:
@@ -40,10 +47,22 @@ def landing_page(uloskirjautunut: str | None = None) -> None:
             ui.label(t('Valitse organisaatio, jota asiasi koskee. Syötä osa nimestä ja valitse organisaatio '
                        'avautuvasta hakulistasta.')).props('id=target-help')
             summary = ErrorSummary()
-            target = ui.select(organisation_options(), label=t('Organisaatio'), with_input=True, clearable=True) \
-                .props('outlined use-input input-debounce=0 aria-describedby=target-help '
-                       f'no-option-label="{t("Ei hakutuloksia")}"') \
+            options = organisation_options()
+            target = ui.select(options, label=t('Organisaatio'), with_input=True, clearable=True) \
+                .props('outlined use-input input-debounce=0 aria-describedby=target-help') \
                 .classes('w-full max-w-lg').mark('target-organisation')
+            # Quasar's select has no "no options" text of its own: the drop-down gets one, and a status line under
+            # the field says it to screen readers, next to the way on without an organisation.
+            target.add_slot('no-option', '<q-item><q-item-section class="text-grey-9">'
+                            f'{html.escape(t("Ei hakutuloksia"))}</q-item-section></q-item>')
+            no_match = ui.label('').classes('font-bold').props('role=status').mark('no-match')
+            target.on('input-value', lambda e: no_match.set_text(
+                t('Ei hakutuloksia.') if _no_match(str(e.args or ''), options.values()) else ''))
+            # Enter on a chosen organisation continues; the Enter that picks an option (its menu still open)
+            # only picks.
+            target.on('keydown', lambda: proceed(target.value, required=False) if target.value else None,
+                      js_handler='(event) => { if (event.key === "Enter" && !document.querySelector(".q-menu")) '
+                                 'emit(); }')
             ui.button(t('Jatka kirjautumaan'), on_click=lambda: proceed(target.value, required=True)) \
                 .props('no-caps').classes('self-start').mark('continue')
             with ui.row().classes('gap-1 items-baseline'):
