@@ -150,10 +150,8 @@ def _unread_text(count: int) -> str:
     return t('1 uusi viesti') if count == 1 else t('{count} uutta viestiä', count=count)
 
 
-def _tab_label(status: RequestStatus, count: int, unread: int) -> str:
-    """'Lähetetyt (5)', or 'Lähetetyt (5) · 2 uutta viestiä' while the centre's messages wait unread."""
-    label = f'{t(TAB_LABELS[status])} ({count})'
-    return f'{label} · {_unread_text(unread)}' if unread else label
+def _tab_label(status: RequestStatus, count: int) -> str:
+    return f'{t(TAB_LABELS[status])} ({count})'
 
 
 def _counts(owner_id: int) -> tuple[dict[RequestStatus, int], dict[RequestStatus, int]]:
@@ -173,10 +171,17 @@ class RequestTabs:
         self.unread_line = ui.label('').classes('font-bold text-red-900').props('role=status') \
             .mark('unread-summary') if summary else None
         # Dense and narrow-padded: the three tabs with their counts fit a 390 px phone without scroll arrows.
+        # 'Lähetetyt (5) · 2 uutta viestiä': the unread count on a second line of the tab, so that the three tabs
+        # still fit a 390 px phone.
+        self.tab_elements: dict[RequestStatus, ui.tab] = {}
+        self.unread_labels: dict[RequestStatus, ui.label] = {}
         with ui.tabs().props('no-caps dense align=left active-color=primary indicator-color=primary') \
                 .classes('w-full border-b') as self.tabs:
-            self.tab_elements = {status: ui.tab(status.value, label=_tab_label(status, counts[status], unread[status]))
-                                 .style('padding: 0 10px').mark(TAB_MARKS[status]) for status in TAB_LABELS}
+            for status in TAB_LABELS:
+                with ui.tab(status.value, label=_tab_label(status, counts[status])).style('padding: 0 10px') \
+                        .mark(TAB_MARKS[status]) as tab:
+                    self.unread_labels[status] = ui.label('').classes('text-xs font-bold text-red-900 leading-tight')
+                self.tab_elements[status] = tab
         self.tables: list[RequestTable] = []
         with ui.tab_panels(self.tabs, value=self.tab_elements[RequestStatus.DRAFT]) \
                 .classes('w-full bg-transparent'):
@@ -188,6 +193,9 @@ class RequestTabs:
         follow([live.user_topic(owner_id)], self.reload)
 
     def _show_unread(self, unread: dict[RequestStatus, int]) -> None:
+        for status, label in self.unread_labels.items():
+            label.set_text(f'· {_unread_text(unread[status])}' if unread[status] else '')
+            label.set_visibility(bool(unread[status]))
         if self.unread_line is None:
             return
         total = sum(unread.values())
@@ -197,7 +205,7 @@ class RequestTabs:
     async def reload(self, _event: object = None) -> None:
         counts, unread = await run.io_bound(_counts, self.owner_id)
         for status, tab in self.tab_elements.items():
-            tab.set_label(_tab_label(status, counts[status], unread[status]))
+            tab.set_label(_tab_label(status, counts[status]))
         self._show_unread(unread)
         for table in self.tables:
             await table.reload()

@@ -445,7 +445,8 @@ class RequestView:
                 ui.button(t('Näytä uusin tilanne'), on_click=self._reload_after_conflict).props('no-caps')
             return
         try:
-            detail = await run.io_bound(handling.open_request, self.user, self.number, record_view=False)
+            detail = await run.io_bound(handling.open_request, self.user, self.number, record_view=False,
+                                        mark_read=False)
         except handling.RequestNotFound as error:
             self._draw_missing(str(error))
             return

@@ -211,7 +211,7 @@ def request_detail_page(number: str) -> None:
         summary = ui.column().classes('gap-0')
         with summary:
             _summary(detail)
-        live_status = ui.label('').classes('font-bold').props('role=status').mark('live-status')
+        live_status = ui.label('').classes('font-bold mt-2').props('role=status').mark('live-status')
         if detail.completion_requested:
             ui.label(t('Palvelupyyntöön on pyydetty täydennystä: katso viestit.')) \
                 .classes('bg-orange-50 border-l-4 border-orange-700 p-3 w-full')

@@ -364,14 +364,15 @@ def _load_visible(db: Session, actor: User, number: int) -> ServiceRequest:
     return request
 
 
-def open_request(actor: User, number: int, *, record_view: bool = True) -> RequestDetail:
+def open_request(actor: User, number: int, *, record_view: bool = True, mark_read: bool = True) -> RequestDetail:
     """Everything about one request for a handler.
 
     Opening shows the sender's personal details and answers, so it is logged (`request_viewed`). Identity numbers
     are stored only masked and never shown in full, so there is no separate "show identity number" event: the view
     of the personal details is what is logged. Opening also marks the citizen's replies read and clears
     `citizen_replied`; that is bookkeeping of who has seen what, not a change of the request, so it does not bump
-    the version (it would otherwise make every other handler's open page stale).
+    the version (it would otherwise make every other handler's open page stale). A live redraw of an open page
+    (`mark_read=False`) leaves them unread: the handler may not be looking, so the queue keeps "Asiakas vastannut".
     """
     require_staff(actor)
     with session_scope() as db:
@@ -387,7 +388,8 @@ def open_request(actor: User, number: int, *, record_view: bool = True) -> Reque
         stages = db.exec(select(StageChange).where(StageChange.request_id == number)
                          .order_by(col(StageChange.changed_at), col(StageChange.id))).all()
         now = utcnow()
-        unread_replies = [m for m in messages if m.kind == MessageKind.REPLY and m.read_at is None]
+        unread_replies = [m for m in messages if m.kind == MessageKind.REPLY and m.read_at is None] \
+            if mark_read else []
         unread_ids = {m.id for m in unread_replies}
         detail = RequestDetail(
             number=number, version=request.version, service_code=request.service_code, status=request.status,
@@ -414,7 +416,7 @@ def open_request(actor: User, number: int, *, record_view: bool = True) -> Reque
         for message in unread_replies:
             message.read_at = now
             db.add(message)
-        if request.citizen_replied:
+        if request.citizen_replied and mark_read:
             db.execute(update(ServiceRequest).where(col(ServiceRequest.id) == number)
                        .values(citizen_replied=False))
         if record_view:  # a page redrawn after the handler's own action is not a new look at the details

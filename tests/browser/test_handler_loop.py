@@ -83,6 +83,8 @@ def write(handler: Page, kind: str, text: str, button: str, done: str) -> None:
     handler.get_by_text(kind, exact=True).click()
     handler.get_by_label('Teksti').fill(text)
     handler.get_by_role('button', name=button).click()
+    if button == 'Ratkaise palvelupyyntö':  # resolving asks for a confirmation first
+        handler.get_by_role('alertdialog').get_by_role('button', name='Kyllä, ratkaise').click()
     expect(handler.get_by_role('status').filter(has_text=done)).to_be_visible()
 
 
