@@ -1,16 +1,18 @@
 """A page's subscription to live updates (`services.live`): redraw a part of the page when an event comes.
 
 The subscription lives as long as the browser tab's client: it ends when the client is deleted (tab closed,
-navigated away, reconnect timed out). The callback runs in the client's context, so it may change elements;
-database reads belong in `run.io_bound`, as in any handler.
+navigated away, reconnect timed out) or when the page's session has ended (signed out elsewhere, timed out): every
+event re-checks the session before anything is drawn. The callback runs in the client's context, so it may change
+elements; database reads belong in `run.io_bound`, as in any handler.
 """
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 
-from nicegui import ui
+from nicegui import app, run, ui
 
+from auth.session import SESSION_KEY, load_session
 from services import live
 
 
@@ -21,6 +23,7 @@ def follow(topics: Iterable[str], on_event: Callable[[live.LiveEvent], Awaitable
     not start a redraw per message.
     """
     client = ui.context.client
+    session_id = app.storage.user.get(SESSION_KEY)
     running = False
     again: live.LiveEvent | None = None
 
@@ -33,6 +36,9 @@ def follow(topics: Iterable[str], on_event: Callable[[live.LiveEvent], Awaitable
             return
         running = True
         try:
+            if await run.io_bound(load_session, session_id) is None:
+                stop()  # the session ended: this page shows nothing new any more
+                return
             while event is not None:
                 with client:
                     result = on_event(event)

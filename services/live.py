@@ -223,12 +223,29 @@ class _PostgresTransport(_Transport):
         super().__init__()
         self.url = url
         self.channel = channel
+        self.sender = None  # one connection kept for sending, opened again if it breaks
+        self.send_lock = asyncio.Lock()
 
     async def _send(self, event: LiveEvent) -> None:
         import psycopg
 
-        async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as connection:
-            await connection.execute('SELECT pg_notify(%s, %s)', (self.channel, event.to_json()))
+        async with self.send_lock:
+            for attempt in (1, 2):
+                try:
+                    if self.sender is None or self.sender.closed:
+                        self.sender = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+                    await self.sender.execute('SELECT pg_notify(%s, %s)', (self.channel, event.to_json()))
+                    return
+                except psycopg.OperationalError:
+                    self.sender = None
+                    if attempt == 2:
+                        raise
+
+    async def close(self) -> None:
+        await super().close()
+        if self.sender is not None:
+            with contextlib.suppress(Exception):
+                await self.sender.close()
 
     async def listen(self) -> None:
         import psycopg
