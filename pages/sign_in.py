@@ -8,6 +8,7 @@ from nicegui import app, run, ui
 from auth import session
 from auth.password_login import LoginOutcome, authenticate, verify_second_factor
 from auth.sign_in_flow import finish_sign_in
+from components.credentials import credential_inputs
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from config import get_settings
@@ -76,10 +77,7 @@ def password_page(request: Request, next: str | None = None) -> None:
         summary = ErrorSummary()
         # Enter in a field clicks the submit button (implicit submission); the form's own submit only must not reload.
         with ui.element('form').classes('w-full flex flex-col gap-3').on('submit.prevent', lambda: None):
-            username = ui.input(t('Käyttäjätunnus')).props('outlined autocomplete=username').classes('w-full') \
-                    .mark('username')
-            password = ui.input(t('Salasana'), password=True, password_toggle_button=True) \
-                    .props('outlined autocomplete=current-password').classes('w-full').mark('password')
+            username, password = credential_inputs()
             ui.button(t('Kirjaudu'), on_click=lambda: submit()).props('no-caps type=submit').mark('submit')
 
     async def submit() -> None:

@@ -12,6 +12,7 @@ from nicegui import run, ui
 from auth import session
 from auth.password_login import LoginOutcome, authenticate, verify_second_factor
 from auth.sign_in_flow import finish_sign_in
+from components.credentials import credential_inputs
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from locales import N_, t
@@ -54,10 +55,7 @@ def staff_sign_in_page(request: Request, next: str | None = None) -> None:
                    'todennussovelluksen koodilla.'))
         summary = ErrorSummary()
         with ui.element('form').classes('w-full flex flex-col gap-3').on('submit.prevent', lambda: None):
-            username = ui.input(t('Käyttäjätunnus')).props('outlined autocomplete=username').classes('w-full') \
-                .mark('staff-username')
-            password = ui.input(t('Salasana'), password=True, password_toggle_button=True) \
-                .props('outlined autocomplete=current-password').classes('w-full').mark('staff-password')
+            username, password = credential_inputs('staff-')
             ui.label(t('Anna todennussovelluksesi näyttämä kuusinumeroinen koodi.')).props('id=staff-totp-help') \
                 .classes('text-sm')
             code = ui.input(t('Vahvistuskoodi')).props(

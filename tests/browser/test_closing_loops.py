@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import sign_in_with_password
-from tests.browser.test_refund_form import field, fill_contact_step, fill_recipient_step, press_continue
+from tests.browser.test_handler_loop import fill_refund_to_preview
+from tests.browser.test_refund_form import field, fill_contact_step, press_continue
 from tests.support.browser import axe_violations, wait_for_page
 from tests.support.server import PortalServer
 from tests.support.staff import DEMO_PASSWORD, DEMO_TOTP_SECRET, sign_in_as_staff
@@ -53,17 +54,6 @@ def handler_page(contexts: dict[str, BrowserContext]) -> Page:
     return page
 
 
-def to_preview(page: Page) -> None:
-    page.goto(REFUND)
-    wait_for_page(page)
-    fill_contact_step(page)
-    press_continue(page)
-    expect(page.get_by_role('heading', name='Palautuksen saaja', level=2)).to_be_visible()
-    fill_recipient_step(page)
-    press_continue(page)
-    expect(page.get_by_role('heading', name='Esikatselu', level=2)).to_be_visible()
-
-
 def send_from_preview(page: Page) -> int:
     page.get_by_role('button', name='Lähetä').click()
     page.wait_for_url('**/palvelupyynto/*/lahetetty')
@@ -91,7 +81,7 @@ def handler_writes(handler: Page, kind: str, text: str, button: str) -> None:
 
 def test_a_draft_saved_at_the_preview_reopens_there_with_send(contexts: dict[str, BrowserContext]) -> None:
     page = citizen_page(contexts)
-    to_preview(page)
+    fill_refund_to_preview(page)
     number = int(re.search(r'/palvelupyynto/(\d+)/muokkaa', page.url).group(1))
     page.get_by_role('button', name='Tallenna luonnos ja keskeytä').click()
     page.wait_for_url('**/oma-asiointi')
@@ -108,7 +98,7 @@ def test_a_draft_saved_at_the_preview_reopens_there_with_send(contexts: dict[str
 def test_asking_for_information_brings_the_citizen_to_the_step_with_the_note_and_the_same_number_is_resent(
         contexts: dict[str, BrowserContext]) -> None:
     citizen = citizen_page(contexts)
-    to_preview(citizen)
+    fill_refund_to_preview(citizen)
     number = send_from_preview(citizen)
     citizen.goto('/paasivu')
     wait_for_page(citizen)
@@ -151,7 +141,7 @@ def test_asking_for_information_brings_the_citizen_to_the_step_with_the_note_and
 
 def test_a_returned_request_can_be_withdrawn(contexts: dict[str, BrowserContext]) -> None:
     citizen = citizen_page(contexts)
-    to_preview(citizen)
+    fill_refund_to_preview(citizen)
     number = send_from_preview(citizen)
     handler = handler_page(contexts)
     open_handler_request(handler, number)
@@ -173,7 +163,7 @@ def test_a_returned_request_can_be_withdrawn(contexts: dict[str, BrowserContext]
 def test_resolving_asks_for_confirmation_assigns_the_resolver_and_shows_the_final_stage(
         contexts: dict[str, BrowserContext]) -> None:
     citizen = citizen_page(contexts)
-    to_preview(citizen)
+    fill_refund_to_preview(citizen)
     number = send_from_preview(citizen)
     handler = handler_page(contexts)
     open_handler_request(handler, number)

@@ -65,7 +65,7 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f'{name}.png'), full_page=True)
 
 
-def send_refund_request(citizen: Page) -> int:
+def fill_refund_to_preview(citizen: Page) -> None:
     citizen.goto('/palvelut/tilinumero-liikasuoritus')
     wait_for_page(citizen)
     fill_contact_step(citizen)
@@ -74,6 +74,10 @@ def send_refund_request(citizen: Page) -> int:
     fill_recipient_step(citizen)
     press_continue(citizen)
     expect(citizen.get_by_role('heading', name='Esikatselu', level=2)).to_be_visible()
+
+
+def send_refund_request(citizen: Page) -> int:
+    fill_refund_to_preview(citizen)
     citizen.get_by_role('button', name='Lähetä').click()
     citizen.wait_for_url('**/palvelupyynto/*/lahetetty')
     return int(re.search(r'/palvelupyynto/(\d+)/lahetetty', citizen.url).group(1))

@@ -12,17 +12,6 @@ from services.handling import QueueFilters
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture
-def demo(database: str) -> dict[str, User]:
-    from services.catalogue import sync_services
-    from services.demo_data import load_demo_data
-
-    sync_services()
-    load_demo_data()
-    with session_scope() as db:
-        return {user.username: user for user in db.exec(select(User)).all()}
-
-
 def _request(number: int) -> ServiceRequest:
     with session_scope() as db:
         request = db.get(ServiceRequest, number)

@@ -8,32 +8,15 @@ import asyncio
 import pytest
 from sqlmodel import select
 
-from models import AuditEvent, RequestStatus, ServiceRequest, StageChange, User
+from models import AuditEvent, RequestStatus, StageChange, User
 from models.db import session_scope
 from services import handling, live, workflow
 from services.handling import QueueFilters
 from services.requests import unread_by_status
 from services.stages import FINAL_STAGE, STAGES
+from tests.unit.test_handling import _request
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def demo(database: str) -> dict[str, User]:
-    from services.catalogue import sync_services
-    from services.demo_data import load_demo_data
-
-    sync_services()
-    load_demo_data()
-    with session_scope() as db:
-        return {user.username: user for user in db.exec(select(User)).all()}
-
-
-def _request(number: int) -> ServiceRequest:
-    with session_scope() as db:
-        request = db.get(ServiceRequest, number)
-        assert request is not None
-        return request
 
 
 def test_a_returned_request_opens_at_the_concerned_step_with_the_note_and_resends_as_the_same_number(

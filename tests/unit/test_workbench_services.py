@@ -6,24 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from sqlmodel import select
 
 from models import RequestStatus, ServiceRequest, User, UserRole
 from models.db import session_scope
 from services import admin, dashboard, handling
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def demo(database: str) -> dict[str, User]:
-    from services.catalogue import sync_services
-    from services.demo_data import load_demo_data
-
-    sync_services()
-    load_demo_data()
-    with session_scope() as db:
-        return {user.username: user for user in db.exec(select(User)).all()}
 
 
 def _set(number: int, **values: object) -> None:
