@@ -4,7 +4,8 @@
 2. memory per live client at 100 and 300 clients, event-loop lag while 50 clients submit (bench.clients);
 3. submissions per second with 50 concurrent clients, none lost or doubled (bench.clients);
 4. 200,000 requests on SQLite and PostgreSQL: Oma asiointi and queue queries with their plans (bench.database);
-and Oma asiointi with 5,000 requests of one citizen (bench.oma_asiointi).
+and Oma asiointi with 5,000 requests of one citizen (bench.oma_asiointi);
+5. live updates: publish → deliver latency in process, through Redis and PostgreSQL (bench.live).
 Takes about 6–8 minutes on a 2-core machine. BENCH_PLANS=1 prints every query plan of benchmark 4.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ import traceback
 
 from .support import machine
 
-MODULES = ('render', 'clients', 'database', 'oma_asiointi')
+MODULES = ('render', 'clients', 'database', 'oma_asiointi', 'live')
 
 
 def main() -> int:

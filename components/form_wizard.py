@@ -99,6 +99,7 @@ class FormWizard:
         self.pending_save: asyncio.Task | None = None
         self.saved: tuple[dict, int] | None = None  # what was last saved, so an unchanged form is not saved again
         self.errors_shown_for: int | None = None  # the step whose errors the summary lists
+        self.shown_errors: dict[str, str] = {}
 
         ui.label(t(form.title)).classes('text-3xl font-bold').props('role=heading aria-level=1')
         if completion_requested:
@@ -445,7 +446,8 @@ class FormWizard:
             return
         result = workflow.validate_step(self.form, index, self._read_widgets(), attachment_counts=self._counts(),
                                         context=workflow.Context(organisation_names=self.organisation_names))
-        self._show_errors(index, result.errors, focus=False)
+        if result.errors != self.shown_errors:  # e.g. a blur that arrives just after Jatka changes nothing
+            self._show_errors(index, result.errors, focus=False)
 
     async def _save_after_pause(self) -> None:
         try:
@@ -490,6 +492,7 @@ class FormWizard:
             text = message if message.startswith(label) else f'{label}: {message}'
             problems.append((FocusTarget(self.cells[name].html_id), text))
         self.errors_shown_for = index if errors else None
+        self.shown_errors = dict(errors)
         self.summary.show(problems, focus=focus)  # type: ignore[arg-type]
 
     def _check_step(self, index: int) -> bool:
@@ -545,7 +548,7 @@ class FormWizard:
     def _go(self, index: int) -> None:
         if self.errors_shown_for != index:
             self.summary.clear()
-            self.errors_shown_for = None
+            self.errors_shown_for, self.shown_errors = None, {}
         self.stepper.set_value(self._step_name(index))
         ui.run_javascript('window.scrollTo(0, 0)')
 

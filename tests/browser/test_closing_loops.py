@@ -243,7 +243,9 @@ def test_the_error_summary_agrees_with_the_fields_after_each_correction(
     press_continue(page)
     expect(page.get_by_role('heading', name='Palautuksen saaja', level=2)).to_be_visible()
     press_continue(page)
-    summary = page.get_by_role('alert').filter(has_text='Tarkista seuraavat kohdat')
+    expect(page.get_by_role('alert').filter(has_text='Tarkista seuraavat kohdat')).to_be_focused()
+    # Updated after each correction, then as a region (the field's own message is what is read out).
+    summary = page.locator('[aria-labelledby]').filter(has_text='Tarkista seuraavat kohdat')
     expect(summary).to_contain_text('Tilinumero on pakollinen tieto')
     # The radios' own message and the summary's link say the same.
     expect(page.get_by_text('Valitse, kenen tilille palautus maksetaan.')).to_have_count(2)
