@@ -28,6 +28,7 @@ from services.workflow import EditableRequest, RequestIncomplete, RequestNotAvai
 
 from .error_summary import ErrorSummary
 from .frame import NOTICE_KEY
+from .withdrawal import withdraw_button
 
 AUTOSAVE_DELAY_SECONDS = 1.0  # a pause in typing this long saves the draft
 PREVIEW = 'preview'
@@ -149,31 +150,8 @@ class FormWizard:
             if note:
                 ui.label(t('Käsittelijän viesti:')).classes('font-bold')
                 ui.label(note).classes('whitespace-pre-line').mark('completion-note')
-            withdraw = ui.button(t('Peru palvelupyyntö'), on_click=self._confirm_withdrawal) \
-                .props('flat dense no-caps color=red-10').classes('self-start').mark('withdraw')
-            withdraw.props['aria-haspopup'] = 'dialog'
-
-    def _confirm_withdrawal(self) -> None:
-        def withdraw() -> None:
-            dialog.close()
             assert self.number is not None
-            with contextlib.suppress(RequestNotAvailable):  # already sent or withdrawn in another tab
-                workflow.withdraw_request(self.user_id, self.number)
-            app.storage.user[NOTICE_KEY] = t('Palvelupyyntö {number} peruttiin. Löydät sen Valmiit-välilehdeltä.',
-                                             number=self.number)
-            ui.navigate.to('/oma-asiointi')
-
-        with ui.dialog() as dialog, ui.card().props('role=alertdialog aria-labelledby=withdraw-heading') \
-                .mark('withdraw-dialog'):
-            ui.label(t('Perutaanko palvelupyyntö?')).classes('text-lg font-bold') \
-                .props('id=withdraw-heading role=heading aria-level=2')
-            ui.label(t('Palvelupyyntö {number} suljetaan eikä sitä käsitellä. Sen tiedot ja historia säilyvät '
-                       'Valmiit-välilehdellä.', number=self.number))
-            with ui.row().classes('justify-end w-full'):
-                ui.button(t('Peruuta'), on_click=dialog.close).props('outline no-caps color=primary')
-                ui.button(t('Peru palvelupyyntö'), on_click=withdraw).props('no-caps color=red-10') \
-                    .mark('confirm-withdraw')
-        dialog.open()
+            withdraw_button(self.number).classes('self-start')
 
     def _step_name(self, index: int) -> str:
         # One past the last step is the preview (a draft saved there is stored with that index).

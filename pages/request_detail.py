@@ -15,6 +15,7 @@ from components.frame import frame
 from components.live_updates import follow
 from components.notices import notify_success
 from components.request_tabs import confirm_draft_deletion
+from components.withdrawal import withdraw_button
 from config import get_settings
 from locales import N_, t
 from models import MessageKind, RequestStatus, User
@@ -274,7 +275,8 @@ def _draft_actions(detail: RequestDetail) -> None:
                   on_click=lambda: ui.navigate.to(edit_href(detail.number))) \
             .props('no-caps color=primary').mark('resume-draft')
         if detail.reopened:
-            return  # sent once: the centre's record too, so it cannot be deleted
+            withdraw_button(detail.number)  # sent once: the centre's record too, so withdrawn rather than deleted
+            return
         ui.button(t('Poista luonnos'),
                   on_click=lambda: confirm_draft_deletion(detail.number, detail.title,
                                                           lambda: ui.navigate.to('/oma-asiointi'))) \

@@ -148,8 +148,9 @@ def test_a_returned_request_can_be_withdrawn(contexts: dict[str, BrowserContext]
     handler_writes(handler, 'Pyydä lisätietoja (palautetaan asiakkaalle täydennettäväksi)', 'Lisää liite.',
                    'Pyydä lisätietoja')
     expect(handler.get_by_role('status').filter(has_text='palautettiin asiakkaalle')).to_be_visible()
-    citizen.goto(f'/palvelupyynto/{number}/muokkaa')
+    citizen.goto(f'/oma-asiointi/{number}')  # its page in Oma asiointi offers the same as its form
     wait_for_page(citizen)
+    expect(citizen.get_by_role('button', name='Täydennä palvelupyyntöä')).to_be_visible()
     citizen.get_by_role('button', name='Peru palvelupyyntö').click()
     dialog = citizen.get_by_role('alertdialog')
     expect(dialog).to_contain_text('Perutaanko palvelupyyntö?')
