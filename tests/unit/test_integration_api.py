@@ -101,7 +101,7 @@ def test_fetch_download_and_act_as_the_system_user(client: TestClient, key: str)
         system = db.exec(select(User).where(User.username == 'api:talousjarjestelma')).one()
         events = db.exec(select(AuditEvent).where(AuditEvent.request_id == SENT, AuditEvent.actor_id == system.id)
                          .order_by(AuditEvent.id)).all()
-        assert [e.action for e in events] == ['request_viewed', 'stage_changed', 'message_sent', 'resolved']
+        assert [e.action for e in events] == ['request_viewed', 'stage_changed', 'message_sent', 'assigned', 'resolved']
         assert db.get(ServiceRequest, SENT).status == RequestStatus.DONE
     assert system.password_hash is None  # the system user cannot sign in through the pages
 
