@@ -5,6 +5,7 @@ Every setting is documented in `.env.example`. A wrong value stops start-up with
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -26,6 +28,9 @@ SIGNATURE_ALGORITHMS = {
     'rsa-sha384': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
     'rsa-sha512': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
 }
+# The explicit opt-in for a demo or kiosk installation on a LAN: the test IdP signs anyone in as any identity number,
+# and the demo accounts' passwords and TOTP secret are published in the README.
+ALLOW_INSECURE_DEMO_SETTING = 'ALLOW_INSECURE_DEMO_ON_NETWORK'
 
 
 class ConfigError(ValueError):
@@ -81,6 +86,7 @@ class Settings:
     metrics_port: int = 0
     backup_dir: Path = Path('backups')
     backup_keep: int = 14
+    allow_insecure_demo_on_network: bool = False
 
     @property
     def secure_cookies(self) -> bool:
@@ -138,6 +144,29 @@ def _secret_from_env_or_file(env: Mapping[str, str], name: str, data_dir: Path, 
     return value
 
 
+def is_loopback_host(host: str) -> bool:
+    """Whether a URL's host can only be reached from this machine (by its literal form; no DNS lookup)."""
+    host = host.strip('[]').lower().rstrip('.')
+    if host == 'localhost' or host.endswith('.localhost'):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_demo_on_network(env: Mapping[str, str], base_url: str, sign_in_mode: str, demo_data: bool) -> bool:
+    """Refuse the test IdP and demo data at a non-loopback BASE_URL unless the opt-in is set; returns the opt-in."""
+    allowed = _read_bool(env, ALLOW_INSECURE_DEMO_SETTING, False)
+    unsafe = [what for what, on in (('SIGN_IN_MODE=test-idp lets anyone sign in as anyone', sign_in_mode == 'test-idp'),
+                                    ('DEMO_DATA=true loads accounts with published passwords', demo_data)) if on]
+    host = urlsplit(base_url).hostname or ''
+    if unsafe and not allowed and not is_loopback_host(host):
+        raise ConfigError(f'BASE_URL {base_url!r} is not on this machine, but {" and ".join(unsafe)}; turn them off, '
+                          f'or set {ALLOW_INSECURE_DEMO_SETTING}=true for a demo on a network')
+    return allowed
+
+
 def _normalise_database_url(url: str) -> str:
     if url.startswith('postgres://'):
         url = 'postgresql://' + url.removeprefix('postgres://')
@@ -181,6 +210,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kind.strip().lower() for kind in (env.get('ATTACHMENT_TYPES', '') or 'pdf,jpg,png,txt,docx,xlsx').split(',')
         if kind.strip()
     )
+    demo_data = _read_bool(env, 'DEMO_DATA', False)
+    allow_insecure_demo = _refuse_demo_on_network(env, base_url, sign_in_mode, demo_data)
     log_level = env.get('LOG_LEVEL', '').strip().upper() or 'INFO'
     if log_level not in ('DEBUG', 'INFO', 'WARNING', 'ERROR'):
         raise ConfigError(f'LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (got {log_level!r})')
@@ -209,7 +240,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_username=env.get('SMTP_USERNAME', '').strip(),
         smtp_password=env.get('SMTP_PASSWORD', ''),
         mail_from=_read_mail_from(env),
-        demo_data=_read_bool(env, 'DEMO_DATA', False),
+        demo_data=demo_data,
         session_idle_minutes=_read_int(env, 'SESSION_IDLE_MINUTES', 15, 1, 24 * 60),
         attachment_max_file_mb=_read_int(env, 'ATTACHMENT_MAX_FILE_MB', 10, 1, 100),
         attachment_max_request_mb=_read_int(env, 'ATTACHMENT_MAX_REQUEST_MB', 25, 1, 500),
@@ -226,6 +257,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         metrics_port=_read_int(env, 'METRICS_PORT', 0, 0, 65535),
         backup_dir=Path(backup_raw).resolve() if backup_raw else data_dir / 'backups',
         backup_keep=_read_int(env, 'BACKUP_KEEP', 14, 1, 1000),
+        allow_insecure_demo_on_network=allow_insecure_demo,
     )
 
 

@@ -2,6 +2,7 @@
 from nicegui import app, ui
 
 import pages
+from auth import page_guard
 from auth.access import AccessMiddleware
 from auth.kiosk import KioskMiddleware
 from auth.upload_limit import UploadLimitMiddleware
@@ -24,6 +25,7 @@ app.add_middleware(KioskMiddleware)  # no-store pages and Clear-Site-Data on sig
 app.add_middleware(UploadLimitMiddleware)  # NiceGUI checks upload sizes only in the browser
 install_metrics(settings)  # Prometheus: outermost middleware, /metrics behind METRICS_TOKEN or on METRICS_PORT
 pages.register_all()
+page_guard.install()  # open pages: events and uploads need their session still live; sign-out reaches them
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
 app.on_shutdown(stop_email_delivery)
 app.on_startup(start_retention_schedule)  # hourly: expired drafts and resolved requests' personal data

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from models import UserRole
 
+from . import page_guard
 from .session import SESSION_KEY, load_session
 
 # Paths anyone may open. Everything else needs a signed-in user; staff paths need the staff role.
@@ -30,9 +31,16 @@ def is_public(path: str) -> bool:
 class AccessMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         path = request.url.path
+        if path.startswith('/_nicegui'):
+            if not page_guard.upload_allowed(path):  # a page's upload needs that page's session, still live
+                return Response('403', status_code=403)
+            return await call_next(request)
+        session_id = app.storage.user.get(SESSION_KEY)
+        signed_in = load_session(session_id) if session_id else None
+        if signed_in is not None:
+            page_guard.bind(request, signed_in.session.id)  # a page drawn now lives only as long as this session
         if is_public(path):
             return await call_next(request)
-        signed_in = load_session(app.storage.user.get(SESSION_KEY))
         if signed_in is None:
             sign_in = STAFF_SIGN_IN if path.startswith(STAFF_PREFIX) else '/kirjaudu'
             return RedirectResponse(f'{sign_in}?next={quote(path)}', status_code=303)

@@ -22,7 +22,7 @@ from config import get_settings
 from models import UserSession, utcnow
 from models.db import session_scope
 
-from .session import SESSION_KEY
+from .session import SESSION_KEY, announce_ended
 
 SIGN_OUT_PATH = '/kirjaudu/ulos'
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
@@ -43,6 +43,7 @@ def end_if_idle(idle_seconds: int) -> bool:
             return False
         row.ended_at = utcnow()
         db.add(row)
+    announce_ended([session_id])
     return True
 
 

@@ -2,24 +2,29 @@
 
 The browser holds only NiceGUI's signed session cookie; `app.storage.user` keeps the id of a `UserSession` row, and
 the row is the truth: sign-out or an idle timeout ends it for every tab and every instance at once.
+
+The cookie's browser id (the key of `app.storage.user`) is replaced at every sign-in and sign-out
+(`rotate_browser_id`), so an id planted in a victim's browser before sign-in is never signed in. Whoever must know
+that sessions ended (open pages, `auth.page_guard`) registers with `on_sessions_ended`.
 """
 from __future__ import annotations
 
 import logging
 import secrets
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from nicegui import app
-from sqlmodel import select
+from sqlmodel import col, select
+from starlette.requests import Request
 
 from config import get_settings
 from models import Organisation, Region, User, UserSession, utcnow
 from models.db import session_scope
 from portal.logs import bind as bind_log_context
 from portal.metrics import count_sign_in
-
-log = logging.getLogger(__name__)
 
 SESSION_KEY = 'session_id'
 # The landing choice (profile and target organisation), kept for the session in app.storage.user.
@@ -28,6 +33,41 @@ ORGANISATION_KEY = 'organisation_id'
 LANGUAGE_KEY = 'language'
 # Writing last_seen on every request would make every page load a write; a minute's precision is enough.
 _TOUCH_INTERVAL = timedelta(seconds=60)
+log = logging.getLogger(__name__)
+_ended_listeners: list[Callable[[set[str]], None]] = []
+
+
+def on_sessions_ended(listener: Callable[[set[str]], None]) -> None:
+    """Call `listener` with the ids of sessions this process has just ended (from any thread)."""
+    _ended_listeners.append(listener)
+
+
+def announce_ended(session_ids: Iterable[str]) -> None:
+    """Tell the listeners that these sessions have ended (also for code that ends a session row itself)."""
+    ended = set(session_ids)
+    if not ended:
+        return
+    for listener in _ended_listeners:
+        try:
+            listener(ended)
+        except Exception:  # telling open pages must never undo or block a sign-out
+            log.exception('A listener of ended sessions failed')
+
+
+async def rotate_browser_id(request: Request, *, keep: Iterable[str] = ()) -> None:
+    """Give this browser a new id (a new session cookie), carrying over only the `keep` keys of its storage.
+
+    The old id's storage is emptied: a copy of the old cookie, planted or stolen, opens an empty storage.
+    NiceGUI has no public call to create another browser's storage; `_create_user_storage` is what its own request
+    middleware calls for a new browser (NiceGUI 3.18, pinned in pyproject).
+    """
+    old_storage = app.storage.user
+    carried = {key: old_storage[key] for key in keep if key in old_storage}
+    new_id = str(uuid.uuid4())
+    await app.storage._create_user_storage(new_id)  # pylint: disable=protected-access
+    request.session['id'] = new_id  # the session middleware signs it into the answer's cookie
+    old_storage.clear()
+    app.storage.user.update(carried)  # now the new id's storage
 
 
 @dataclass(frozen=True)
@@ -68,18 +108,33 @@ def load_session(session_id: str | None) -> SignedIn | None:
         if row is None or row.ended_at is not None:
             return None
         now = utcnow()
-        if now - row.last_seen_at > idle_limit:
+        idle = now - row.last_seen_at > idle_limit
+        if idle:
             row.ended_at = now
             db.add(row)
-            return None
-        user = db.get(User, row.user_id)
-        if user is None or not user.active:
-            return None
-        if now - row.last_seen_at > _TOUCH_INTERVAL:
-            row.last_seen_at = now
-            db.add(row)
-        bind_log_context(user_id=user.id)
-        return SignedIn(user=user, session=row)
+            signed_in = None
+        else:
+            user = db.get(User, row.user_id)
+            if user is None or not user.active:
+                return None
+            if now - row.last_seen_at > _TOUCH_INTERVAL:
+                row.last_seen_at = now
+                db.add(row)
+            bind_log_context(user_id=user.id)
+            signed_in = SignedIn(user=user, session=row)
+    if idle:
+        announce_ended([session_id])
+    return signed_in
+
+
+def is_live(session_id: str) -> bool:
+    """Whether the session can still be used: not ended, not idle too long, its user active. One read, no writes."""
+    idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
+    with session_scope() as db:
+        found = db.exec(select(UserSession.id).join(User, col(User.id) == UserSession.user_id).where(
+            UserSession.id == session_id, col(UserSession.ended_at).is_(None),
+            UserSession.last_seen_at >= utcnow() - idle_limit, col(User.active).is_(True))).first()
+    return found is not None
 
 
 def current() -> SignedIn | None:
@@ -128,19 +183,21 @@ def end_session() -> UserSession | None:
         if row is not None and row.ended_at is None:
             row.ended_at = utcnow()
             db.add(row)
-        return row
+    announce_ended([session_id])
+    return row
 
 
-def end_sessions_of_user(user_id: int) -> int:
-    """End every session of a user (SAML logout started by the IdP, account removal); returns how many were open."""
-    ended = 0
+def end_sessions_of_user(user_id: int, *, keep: str | None = None) -> int:
+    """End every session of a user but `keep` (SAML logout started by the IdP, account removal, password change);
+    returns how many were open."""
     with session_scope() as db:
-        for row in db.exec(select(UserSession).where(UserSession.user_id == user_id,
-                                                     UserSession.ended_at.is_(None))):  # type: ignore[union-attr]
+        rows = db.exec(select(UserSession).where(UserSession.user_id == user_id, UserSession.id != keep,
+                                                 col(UserSession.ended_at).is_(None))).all()
+        for row in rows:
             row.ended_at = utcnow()
             db.add(row)
-            ended += 1
-    return ended
+    announce_ended(row.id for row in rows)
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -185,9 +185,11 @@ async def sign_in(http: httpx.AsyncClient, username: str, password: str = DEMO_P
         await tab.set_value(tab.find(label='Käyttäjätunnus'), username)
         await tab.set_value(tab.find(label='Salasana'), password)
         await tab.click(tab.find(label='Kirjaudu'))
-        await tab.wait_for_navigation()
+        target = await tab.wait_for_navigation()
     finally:
         await tab.close()
+    # The page hands over to an HTTP route that sets the signed-in browser's new cookie (auth/sign_in_flow.py).
+    await http.get(target, follow_redirects=True)
     check = await http.get('/paasivu')
     if check.status_code != 200 or '/kirjaudu' in str(check.url):
         raise RuntimeError(f'sign-in as {username} did not take')

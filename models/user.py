@@ -30,6 +30,8 @@ class User(SQLModel, table=True):
     identity_masked: str | None = Field(default=None, max_length=11)
     language: str = Field(default='fi', max_length=2)
     totp_secret: str | None = Field(default=None, max_length=64)
+    # The 30-second time step of the last accepted TOTP code: a code is accepted once, and never an older one.
+    totp_last_step: int | None = None
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
     registered_at: datetime | None = None  # None until the first-login registration form is done
@@ -61,9 +63,13 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins counted per account name and per client address."""
+    """Sign-in attempts counted per key (an account at an address, an address, an account, a second factor …).
+
+    An attempt is taken before the password is checked, and the next one is allowed only from `not_before`: the first
+    few come at once, then each waits twice as long as the one before, up to a cap (`auth.throttle`).
+    """
 
     key: str = Field(primary_key=True, max_length=300)
-    failures: int = Field(default=0)
-    first_failure_at: datetime = Field(default_factory=utcnow)
-    locked_until: datetime | None = None
+    attempts: int = Field(default=0)
+    last_attempt_at: datetime = Field(default_factory=utcnow)
+    not_before: datetime = Field(default_factory=utcnow)

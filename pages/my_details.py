@@ -5,14 +5,14 @@ Problems are shown by the field and in an error summary; what the person typed s
 """
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import app, run, ui
 
 from auth import session
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from components.my_data_section import my_data_section
 from components.notices import notify_success
-from locales import t
+from locales import current_language, t, using_language
 from models import User
 from services.account import AccountDetails, change_password, load_account, update_account
 from services.validation import format_phone
@@ -106,9 +106,15 @@ def _password_form(user: User) -> None:
         ui.label(t('Salasanassa on oltava vähintään 12 merkkiä. Pitkä lause on hyvä salasana.')) \
             .classes('text-sm text-gray-700')
 
-        def submit() -> None:
-            errors = change_password(user, current=fields['current'].value or '', new=fields['new'].value or '',
-                                     confirm=fields['confirm'].value or '')
+        async def submit() -> None:
+            lang, this_session = current_language(), app.storage.user.get(session.SESSION_KEY)
+
+            def change() -> dict[str, str]:  # argon2 twice: off the event loop
+                with using_language(lang):
+                    return change_password(user, current=fields['current'].value or '', new=fields['new'].value or '',
+                                           confirm=fields['confirm'].value or '', keep_session=this_session)
+
+            errors = await run.io_bound(change)
             _show_errors(summary, fields, errors)
             if not errors:
                 for field in fields.values():

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
 from auth import saml_idp_metadata, saml_sp, session
+from auth.redirects import safe_local_path
 from auth.saml_sp import LOGIN_COOKIE, PENDING_LIFETIME, SamlRefused
 from auth.sign_in_flow import SamlSessionInfo, finish_sign_in
 from components.frame import frame
@@ -38,12 +39,6 @@ GENERIC_REFUSAL = N_('Tunnistuspalvelun vastausta ei voitu hyväksyä, joten kir
                      'turvallisuussyistä. Kirjaudu uudelleen.')
 
 
-def _safe_local_path(path: str | None, default: str = '/paasivu') -> str:
-    if path and path.startswith('/') and not path.startswith('//') and '\\' not in path:
-        return path
-    return default
-
-
 async def metadata() -> Response:
     xml = await run.io_bound(saml_sp.metadata_xml)
     return Response(xml, media_type='application/samlmetadata+xml')
@@ -54,7 +49,7 @@ async def login(next: str | None = None) -> RedirectResponse:
     from auth.session import LANGUAGE_KEY, ORGANISATION_KEY, PROFILE_KEY
 
     storage = app.storage.user
-    start = await run.io_bound(saml_sp.begin_login, _safe_local_path(next), normalise_language(
+    start = await run.io_bound(saml_sp.begin_login, safe_local_path(next), normalise_language(
         storage.get(LANGUAGE_KEY)), storage.get(PROFILE_KEY, 'private'), storage.get(ORGANISATION_KEY))
     response = RedirectResponse(start.redirect_to, status_code=303)
     _set_login_cookie(response, start.browser_binding, int(PENDING_LIFETIME.total_seconds()))
@@ -95,9 +90,9 @@ async def assertion_consumer(request: Request) -> RedirectResponse:
 
     # The cross-site POST arrives without the old cookie: keep the language chosen before leaving for the IdP.
     app.storage.user.setdefault(LANGUAGE_KEY, identity.language)
-    finish_sign_in(user_id, 'saml', profile=identity.profile, organisation_id=identity.organisation_id,
-                   saml=SamlSessionInfo(identity.name_id, identity.session_index, identity.issuer))
-    response = RedirectResponse(_safe_local_path(identity.return_to), status_code=303)
+    await finish_sign_in(request, user_id, 'saml', profile=identity.profile, organisation_id=identity.organisation_id,
+                         saml=SamlSessionInfo(identity.name_id, identity.session_index, identity.issuer))
+    response = RedirectResponse(safe_local_path(identity.return_to), status_code=303)
     _set_login_cookie(response, '', 0)
     return response
 

@@ -104,15 +104,32 @@ def update_account(user: User, *, given_name: str, surname: str, email: str, ema
     return {}
 
 
-def change_password(user: User, *, current: str, new: str, confirm: str) -> dict[str, str]:
-    """Change a password user's password; returns the problems by field ({} when changed)."""
+def change_password(user: User, *, current: str, new: str, confirm: str, keep_session: str | None = None
+                    ) -> dict[str, str]:
+    """Change a password user's password; returns the problems by field ({} when changed).
+
+    The current password is a guess like any sign-in, so its checks are throttled the same way (a session left open
+    must not become a password oracle). A change ends the person's other sessions: all but `keep_session`."""
+    from auth import throttle
+    from auth.password_login import CURRENT_PASSWORD
+    from auth.session import end_sessions_of_user
+
+    throttle_key = f'current-password:{user.id}'
     with session_scope() as db:
         row = db.get(User, user.id)
         assert row is not None
-        errors: dict[str, str] = {}
         if row.password_hash is None:
             return {'current': t('Kirjaudut vahvalla tunnistautumisella, joten sinulla ei ole salasanaa.')}
-        if not verify_password(row.password_hash, current):
+    wait = throttle.take_attempts([(throttle_key, CURRENT_PASSWORD)])
+    if wait > 0:
+        return {'current': throttle.wait_message(wait)}
+    with session_scope() as db:
+        row = db.get(User, user.id)
+        assert row is not None and row.password_hash is not None
+        errors: dict[str, str] = {}
+        if verify_password(row.password_hash, current):
+            throttle.clear([throttle_key])
+        else:
             errors['current'] = t('Nykyinen salasana ei ole oikein.')
         problem = password_problem(new, username=row.username or '')
         if problem:
@@ -126,4 +143,5 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> dict
         row.password_hash = hash_password(new)
         db.add(row)
         audit.record(db, row, 'password_changed')
+    end_sessions_of_user(row.id or 0, keep=keep_session)
     return {}

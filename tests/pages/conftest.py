@@ -26,3 +26,14 @@ async def sign_in_with_password(user: User, username: str, password: str) -> Non
     user.find(marker='password').type(password)
     user.find(marker='submit').click()
     await user.should_see('KÄYTTÄJÄ', retries=100)  # argon2 runs in a worker thread: allow it up to 10 s
+    await follow_new_browser_id(user)
+
+
+async def follow_new_browser_id(user: User) -> None:
+    """After a sign-in or sign-out, let the test's simulated events see the browser's new id.
+
+    Those give the browser a new id (no session fixation). A real page's events read `app.storage.user` through the
+    request that drew the page; the User fixture's simulated events read it through the test's own last request, which
+    still carries the old cookie until the test makes a request again (a plain route: no page, no notice used up).
+    """
+    await user.http_client.get('/health')

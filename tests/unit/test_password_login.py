@@ -1,12 +1,14 @@
-"""Password sign-in: argon2 hashes, one answer for a wrong name or password, throttling per account and address."""
+"""Password sign-in: argon2 hashes, one answer for a wrong name or password, growing delays per account and address."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
-from auth.password_login import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, LoginOutcome, authenticate
+from auth import throttle
+from auth.password_login import ACCOUNT, ACCOUNT_AT_ADDRESS, LoginOutcome, LoginResult, authenticate
+from auth.password_login import ADDRESS as ADDRESS_LIMIT
 from models import LoginThrottle, User, utcnow
 from models.db import session_scope
 from services.demo_data import DEMO_PASSWORD, load_demo_data
@@ -38,38 +40,62 @@ def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(demo: None) ->
     assert wrong_password.outcome == LoginOutcome.INVALID and wrong_password.user_id is None
 
 
-def test_an_account_is_locked_after_repeated_failures_even_for_the_right_password(demo: None) -> None:
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+class HeldClock:
+    """The throttle's clock, held still and moved by hand: the delays are seen without waiting for them."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> HeldClock:
+    held = HeldClock()
+    monkeypatch.setattr(throttle, 'clock', held)
+    return held
+
+
+def test_after_the_free_attempts_an_account_at_one_address_waits_growing_delays(demo: None, clock: HeldClock) -> None:
+    for _ in range(ACCOUNT_AT_ADDRESS.free):
         assert authenticate('onni.korhonen', 'arvaus-arvaus-1', ADDRESS).outcome == LoginOutcome.INVALID
-    assert authenticate('onni.korhonen', DEMO_PASSWORD, ADDRESS).outcome == LoginOutcome.LOCKED
-    # From another address too: the lock is on the account.
-    assert authenticate('onni.korhonen', DEMO_PASSWORD, '198.51.100.7').outcome == LoginOutcome.LOCKED
-    # Another account from the first address is not affected yet.
-    assert authenticate('riikka.edustaja', DEMO_PASSWORD, ADDRESS).outcome == LoginOutcome.OK
-    # The lock is temporary.
-    with session_scope() as db:
-        row = db.get(LoginThrottle, 'account:onni.korhonen')
-        assert row is not None and row.locked_until is not None
-        row.locked_until = utcnow() - timedelta(seconds=1)
-        row.first_failure_at = utcnow() - timedelta(hours=1)
-        db.add(row)
+    delayed = authenticate('onni.korhonen', DEMO_PASSWORD, ADDRESS)  # even the right password waits
+    assert delayed == LoginResult(LoginOutcome.DELAYED, retry_after=1.0)
+    # From another address the person is not held up by this guesser.
+    assert authenticate('onni.korhonen', DEMO_PASSWORD, '198.51.100.7').outcome == LoginOutcome.OK
+    clock.advance(1)
+    assert authenticate('onni.korhonen', 'arvaus-arvaus-1', ADDRESS).outcome == LoginOutcome.INVALID
+    assert authenticate('onni.korhonen', DEMO_PASSWORD, ADDRESS).retry_after == 2.0  # twice as long
+    clock.advance(2)
     assert authenticate('onni.korhonen', DEMO_PASSWORD, ADDRESS).outcome == LoginOutcome.OK
 
 
-def test_an_address_trying_many_accounts_is_locked(demo: None) -> None:
-    for number in range(MAX_FAILURES_PER_ADDRESS):
+def test_the_delays_grow_to_a_cap() -> None:
+    assert [ACCOUNT_AT_ADDRESS.delay_after(n).total_seconds() for n in range(4, 8)] == [0, 1, 2, 4]
+    assert ACCOUNT_AT_ADDRESS.delay_after(1000) == timedelta(minutes=15)
+    assert ACCOUNT.delay_after(1000) == timedelta(minutes=1)  # what many addresses can put on the real person
+
+
+def test_an_address_trying_many_accounts_waits(demo: None, clock: HeldClock) -> None:
+    for number in range(ADDRESS_LIMIT.free):
         authenticate(f'arvattu.{number}', 'arvaus-arvaus-1', ADDRESS)
-    assert authenticate('onni.korhonen', DEMO_PASSWORD, ADDRESS).outcome == LoginOutcome.LOCKED
+    assert authenticate('onni.korhonen', DEMO_PASSWORD, ADDRESS).outcome == LoginOutcome.DELAYED
     assert authenticate('onni.korhonen', DEMO_PASSWORD, '198.51.100.7').outcome == LoginOutcome.OK
 
 
-def test_a_success_clears_the_accounts_failures(demo: None) -> None:
-    for _ in range(MAX_FAILURES_PER_ACCOUNT - 1):
+def test_a_success_clears_the_accounts_attempts(demo: None, clock: HeldClock) -> None:
+    for _ in range(ACCOUNT_AT_ADDRESS.free - 1):
         authenticate('onni.korhonen', 'arvaus-arvaus-1', ADDRESS)
     assert authenticate('onni.korhonen', DEMO_PASSWORD, ADDRESS).outcome == LoginOutcome.OK
     with session_scope() as db:
+        assert db.get(LoginThrottle, f'account-at-address:onni.korhonen@{ADDRESS}') is None
         assert db.get(LoginThrottle, 'account:onni.korhonen') is None
-    assert authenticate('onni.korhonen', 'arvaus-arvaus-1', ADDRESS).outcome == LoginOutcome.INVALID
+    for _ in range(ACCOUNT_AT_ADDRESS.free):
+        assert authenticate('onni.korhonen', 'arvaus-arvaus-1', ADDRESS).outcome == LoginOutcome.INVALID
 
 
 def test_an_inactive_account_cannot_sign_in(demo: None) -> None:
