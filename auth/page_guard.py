@@ -21,6 +21,7 @@ instance would make those pages leave at once too.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 import weakref
@@ -40,6 +41,13 @@ _UPLOAD_PATH = re.compile(r'^/_nicegui/client/(?P<client>[^/]+)/upload/')
 # While the database is out of reach, an event cannot be checked, and cannot store anything either: it goes on to its
 # handler, whose failure shows the "temporarily unavailable" notice (pages/unavailable.py).
 _DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
+# The tab that signs out is itself still connected while its request to the sign-out route is under way: it must not
+# be turned to the sign-in page (a SAML sign-out continues to the IdP). Each page notes when it starts to leave, and
+# a key, a click or typing in it afterwards (a download also fires beforeunload) means it stayed.
+_WATCH_LEAVING = ('if (!window.portalLeavingWatched) { window.portalLeavingWatched = true; '
+                  'addEventListener("beforeunload", () => { window.portalLeaving = true; }); '
+                  'for (const kind of ["pointerdown", "keydown", "input"]) '
+                  'addEventListener(kind, () => { window.portalLeaving = false; }, true); }')
 _live_until: dict[str, float] = {}
 _retired: weakref.WeakSet[Client] = weakref.WeakSet()
 
@@ -76,7 +84,8 @@ def page_allowed(client: Client) -> bool:
 def send_to_sign_in(client: Client) -> None:
     """Send the page to sign in, and stop what it would still do on its own (timers, saving on disconnect)."""
     path = client.request.url.path if client.request is not None else '/'
-    client.open(f'/kirjaudu?istunto=paattynyt&next={quote(path)}')
+    target = f'/kirjaudu?istunto=paattynyt&next={quote(path)}'
+    client.run_javascript(f'if (!window.portalLeaving) window.location.assign({json.dumps(target)});')
     if client in _retired:
         return
     _retired.add(client)
@@ -142,7 +151,11 @@ def _guard(original: Callable) -> Callable:
 
 
 def _check_on_connect(client: Client) -> None:
-    if not page_allowed(client):
+    if bound_session_id(client) is None:
+        return
+    if page_allowed(client):
+        client.run_javascript(_WATCH_LEAVING)
+    else:
         send_to_sign_in(client)
 
 

@@ -313,7 +313,8 @@ def test_behind_https_the_session_cookie_is_secure(tmp_path: Path) -> None:
     from tests.support.server import start_portal
 
     with fresh_database_url(tmp_path) as url:
-        server = start_portal(tmp_path / 'data', url, BASE_URL='https://asiakaspalvelu.example')
+        server = start_portal(tmp_path / 'data', url, BASE_URL='https://asiakaspalvelu.example',
+                              ALLOW_INSECURE_DEMO_ON_NETWORK='true')  # demo data at a non-local address
         try:
             with urllib.request.urlopen(f'{server.base_url}/', timeout=10) as response:
                 cookie = response.headers.get('set-cookie', '').lower()

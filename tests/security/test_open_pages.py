@@ -7,23 +7,22 @@ upload is answered with that again.
 """
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 from sqlmodel import Session, col, select
 
 from bench.support import Tab, sign_in
 from models import Attachment, RequestStatus, ServiceRequest, User
-from models.db import get_engine
+from tests.support.databases import engine_of
 from tests.support.server import PortalServer
+from tests.support.tabs import sent_to_sign_in
 
 pytestmark = pytest.mark.db
 FORM_PATH = '/palvelut/tilinumero-liikasuoritus'
 
 
 def _drafts_of(portal: PortalServer, username: str) -> dict[int, dict]:
-    with Session(get_engine(portal.database_url)) as db:
+    with Session(engine_of(portal.database_url)) as db:
         owner = db.exec(select(User).where(User.username == username)).one()
         rows = db.exec(select(ServiceRequest).where(ServiceRequest.owner_id == owner.id,
                                                     ServiceRequest.status == RequestStatus.DRAFT)).all()
@@ -31,26 +30,13 @@ def _drafts_of(portal: PortalServer, username: str) -> dict[int, dict]:
 
 
 def _attachment_count(portal: PortalServer, request_id: int) -> int:
-    with Session(get_engine(portal.database_url)) as db:
+    with Session(engine_of(portal.database_url)) as db:
         return len(db.exec(select(Attachment).where(col(Attachment.request_id) == request_id)).all())
 
 
 def _uploader_url(tab: Tab) -> str:
     return next(element['props']['url'] for element in tab.elements.values()
                 if '/upload/' in str(element.get('props', {}).get('url', '')))
-
-
-async def _next_navigation(tab: Tab, seen: int) -> str:
-    """The path of the server's (seen + 1)-th 'go to' message to this tab."""
-    async def arrived() -> str:
-        while True:
-            paths = [data['path'] for event, data in tab.received if event == 'open' and isinstance(data, dict)]
-            if len(paths) > seen:
-                return paths[seen]
-            tab._arrivals.clear()
-            await tab._arrivals.wait()
-
-    return await asyncio.wait_for(arrived(), 60)
 
 
 async def _upload(http: httpx.AsyncClient, url: str, name: str) -> int:
@@ -71,7 +57,7 @@ async def test_a_form_left_open_after_sign_out_elsewhere_saves_and_uploads_nothi
         [draft] = set(_drafts_of(portal, 'onni.korhonen')) - set(before)
         await tab.set_value(unit, 'Palkanlaskenta')
         await tab.click(save)
-        assert await _next_navigation(tab, 0) == '/oma-asiointi'
+        assert await tab.wait_for_navigation() == '/oma-asiointi'
         assert _drafts_of(portal, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
         assert _attachment_count(portal, draft) == 1
 
@@ -80,12 +66,12 @@ async def test_a_form_left_open_after_sign_out_elsewhere_saves_and_uploads_nothi
         assert signed_out.status_code == 200 and '/kirjaudu' not in signed_out.url.path
 
         # The open page is sent to the sign-in page at once ...
-        assert (await _next_navigation(tab, 1)).startswith('/kirjaudu?istunto=paattynyt&next=')
+        await sent_to_sign_in(tab)
         # ... and what it still sends stores nothing: typing and saving are dropped and answered with sign-in again
         # (one answer each, in order: after the second, the click has been dealt with),
         await tab.set_value(unit, 'Kirjoitettu uloskirjautumisen jälkeen')
         await tab.click(save)
-        assert (await _next_navigation(tab, 3)).startswith('/kirjaudu?istunto=paattynyt')
+        await sent_to_sign_in(tab, times=3)
         assert _drafts_of(portal, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
         # and an upload is refused.
         assert await _upload(attacker, upload_url, 'jalkeen.txt') == 403

@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 from auth.redirects import DEFAULT_AFTER_SIGN_IN, safe_local_path
 from bench.support import Tab, sign_in
 from models import SamlPendingRequest
-from models.db import get_engine
 from services.demo_data import DEMO_PASSWORD
+from tests.support.databases import engine_of
 from tests.support.server import PortalServer
 
 # As an attacker writes them into the link's query string (so `%09` reaches the server as a tab, `%2509` as `%09`).
@@ -117,7 +117,7 @@ async def test_suomifi_sign_in_with_an_evil_next_returns_to_the_portal(portal: P
         response = await attacker.get(f'/saml/login?next={link_next}', follow_redirects=False)
         assert response.status_code == 303
         relay_states.append(parse_qs(urlsplit(response.headers['location']).query)['RelayState'][0])
-    with Session(get_engine(portal.database_url)) as db:
+    with Session(engine_of(portal.database_url)) as db:
         pending = db.exec(select(SamlPendingRequest).where(SamlPendingRequest.relay_state.in_(relay_states))).all()
     assert len(pending) == len(EVIL_NEXT_IN_LINK)
     assert {row.return_to for row in pending} == {DEFAULT_AFTER_SIGN_IN}

@@ -33,6 +33,7 @@ from models.db import session_scope
 from services.account import change_password
 from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD, load_demo_data
 from tests.support.server import PortalServer
+from tests.support.tabs import sent_to_sign_in
 
 pytestmark = pytest.mark.db
 ATTACKER = '203.0.113.66'
@@ -170,7 +171,7 @@ async def test_a_password_change_ends_the_persons_other_sessions(portal: PortalS
             await own_page.set_value(own_page.find(label='Vahvista uusi salasana'), new)
             await own_page.click(own_page.find(label='Vaihda salasana'))
             # The thief's open page is sent away at once, and the thief's cookie opens nothing any more.
-            assert (await thiefs_page.wait_for_navigation()).startswith('/kirjaudu?istunto=paattynyt')
+            await sent_to_sign_in(thiefs_page)
             refused = await thief.get('/oma-asiointi', follow_redirects=False)
             assert refused.status_code == 303 and refused.headers['location'].startswith('/kirjaudu?next=')
             # The person carries on in the session where the password was changed.

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from models.db import scratch_postgres_database
+from sqlalchemy.engine import Engine
+
+from models.db import get_engine, scratch_postgres_database
 
 POSTGRES_ENV = 'TEST_POSTGRES_URL'  # e.g. postgresql://postgres@127.0.0.1:5432/test
 
@@ -21,3 +23,10 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
         return
     with scratch_postgres_database(server, 'portal_test') as url:
         yield url
+
+
+def engine_of(url: str) -> Engine:
+    """An engine on the database of a server started by a test (`postgresql://` there means psycopg here)."""
+    if url.startswith('postgresql://'):
+        url = 'postgresql+psycopg://' + url.removeprefix('postgresql://')
+    return get_engine(url)
