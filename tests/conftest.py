@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,27 @@ def database(settings_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         config.reload_settings()
         migrate()
         yield config.get_settings().database_url
+
+
+class HeldClock:
+    """The sign-in throttle's clock, held still and moved by hand: its delays are seen without racing real time."""
+
+    def __init__(self) -> None:
+        from models import utcnow
+
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> HeldClock:
+    from auth import throttle
+
+    held = HeldClock()
+    monkeypatch.setattr(throttle, 'clock', held)
+    return held

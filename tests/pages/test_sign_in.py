@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -12,6 +11,7 @@ from models import Organisation
 from models.db import session_scope
 from services.passwords import hash_password
 from services.registration import IdentifiedPerson, user_for_identification
+from tests.conftest import HeldClock
 from tests.pages.conftest import sign_in_with_password
 
 DEMO_PASSWORD = 'Demo-salasana-2026'
@@ -70,12 +70,7 @@ async def _attempt_finished(user: User) -> None:
 
 
 async def test_a_wrong_password_gets_one_generic_message_and_repeated_failures_wait(
-        user: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    from auth import throttle
-    from models import utcnow
-
-    held = utcnow()
-    monkeypatch.setattr(throttle, 'clock', lambda: held)  # the delay is seen without racing the real clock
+        user: User, clock: HeldClock) -> None:
     await user.open('/kirjaudu/salasana')
     user.find(marker='submit').click()
     await user.should_see('Anna käyttäjätunnus.')

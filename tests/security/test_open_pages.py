@@ -9,29 +9,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sqlmodel import Session, col, select
 
 from bench.support import Tab, sign_in
-from models import Attachment, RequestStatus, ServiceRequest, User
-from tests.support.databases import engine_of
+from tests.support.databases import attachment_count, drafts_of
 from tests.support.server import PortalServer
 from tests.support.tabs import sent_to_sign_in
 
 pytestmark = pytest.mark.db
 FORM_PATH = '/palvelut/tilinumero-liikasuoritus'
-
-
-def _drafts_of(portal: PortalServer, username: str) -> dict[int, dict]:
-    with Session(engine_of(portal.database_url)) as db:
-        owner = db.exec(select(User).where(User.username == username)).one()
-        rows = db.exec(select(ServiceRequest).where(ServiceRequest.owner_id == owner.id,
-                                                    ServiceRequest.status == RequestStatus.DRAFT)).all()
-        return {row.id: dict(row.answers) for row in rows if row.id is not None}
-
-
-def _attachment_count(portal: PortalServer, request_id: int) -> int:
-    with Session(engine_of(portal.database_url)) as db:
-        return len(db.exec(select(Attachment).where(col(Attachment.request_id) == request_id)).all())
 
 
 def _uploader_url(tab: Tab) -> str:
@@ -51,15 +36,15 @@ async def test_a_form_left_open_after_sign_out_elsewhere_saves_and_uploads_nothi
     try:
         unit, save = tab.find(label='Yksikkö'), tab.find(label='Tallenna luonnos ja keskeytä')
         upload_url = _uploader_url(tab)
-        before = _drafts_of(portal, 'onni.korhonen')
+        before = drafts_of(portal.database_url, 'onni.korhonen')
         # While signed in, the page stores: an upload creates the draft, "Tallenna luonnos" saves the typed unit.
         assert await _upload(attacker, upload_url, 'ennen.txt') == 200
-        [draft] = set(_drafts_of(portal, 'onni.korhonen')) - set(before)
+        [draft] = set(drafts_of(portal.database_url, 'onni.korhonen')) - set(before)
         await tab.set_value(unit, 'Palkanlaskenta')
         await tab.click(save)
         assert await tab.wait_for_navigation() == '/oma-asiointi'
-        assert _drafts_of(portal, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
-        assert _attachment_count(portal, draft) == 1
+        assert drafts_of(portal.database_url, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
+        assert attachment_count(portal.database_url, draft) == 1
 
         # Tab B: the person signs out.
         signed_out = await attacker.get('/kirjaudu/ulos')
@@ -72,9 +57,9 @@ async def test_a_form_left_open_after_sign_out_elsewhere_saves_and_uploads_nothi
         await tab.set_value(unit, 'Kirjoitettu uloskirjautumisen jälkeen')
         await tab.click(save)
         await sent_to_sign_in(tab, times=3)
-        assert _drafts_of(portal, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
+        assert drafts_of(portal.database_url, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
         # and an upload is refused.
         assert await _upload(attacker, upload_url, 'jalkeen.txt') == 403
-        assert _attachment_count(portal, draft) == 1
+        assert attachment_count(portal.database_url, draft) == 1
     finally:
         await tab.close()

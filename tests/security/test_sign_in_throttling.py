@@ -18,7 +18,6 @@ from sqlmodel import select
 
 import auth.password_login
 import services.account
-from auth import throttle
 from auth.password_login import (
     ACCOUNT,
     ACCOUNT_AT_ADDRESS,
@@ -28,10 +27,11 @@ from auth.password_login import (
     verify_second_factor,
 )
 from bench.support import Tab, sign_in
-from models import User, utcnow
+from models import User
 from models.db import session_scope
 from services.account import change_password
 from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD, load_demo_data
+from tests.conftest import HeldClock
 from tests.support.server import PortalServer
 from tests.support.tabs import sent_to_sign_in
 
@@ -39,24 +39,6 @@ pytestmark = pytest.mark.db
 ATTACKER = '203.0.113.66'
 ADMIN_AT_WORK = '198.51.100.20'
 PARALLEL = 12
-
-
-class HeldClock:
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> HeldClock:
-    held = HeldClock()
-    monkeypatch.setattr(throttle, 'clock', held)
-    return held
 
 
 @pytest.fixture

@@ -30,3 +30,25 @@ def engine_of(url: str) -> Engine:
     if url.startswith('postgresql://'):
         url = 'postgresql+psycopg://' + url.removeprefix('postgresql://')
     return get_engine(url)
+
+
+def drafts_of(database_url: str, username: str) -> dict[int, dict]:
+    """A person's drafts in a test server's database: {number: answers}."""
+    from sqlmodel import Session, select
+
+    from models import RequestStatus, ServiceRequest, User
+
+    with Session(engine_of(database_url)) as db:
+        owner = db.exec(select(User).where(User.username == username)).one()
+        rows = db.exec(select(ServiceRequest).where(ServiceRequest.owner_id == owner.id,
+                                                    ServiceRequest.status == RequestStatus.DRAFT)).all()
+        return {row.id: dict(row.answers) for row in rows if row.id is not None}
+
+
+def attachment_count(database_url: str, request_id: int) -> int:
+    from sqlmodel import Session, col, select
+
+    from models import Attachment
+
+    with Session(engine_of(database_url)) as db:
+        return len(db.exec(select(Attachment).where(col(Attachment.request_id) == request_id)).all())

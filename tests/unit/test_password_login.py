@@ -1,18 +1,18 @@
 """Password sign-in: argon2 hashes, one answer for a wrong name or password, growing delays per account and address."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from auth import throttle
 from auth.password_login import ACCOUNT, ACCOUNT_AT_ADDRESS, LoginOutcome, LoginResult, authenticate
 from auth.password_login import ADDRESS as ADDRESS_LIMIT
-from models import LoginThrottle, User, utcnow
+from models import LoginThrottle, User
 from models.db import session_scope
 from services.demo_data import DEMO_PASSWORD, load_demo_data
 from services.passwords import hash_password, password_problem, verify_password
+from tests.conftest import HeldClock
 
 pytestmark = pytest.mark.db
 ADDRESS = '192.0.2.10'
@@ -38,26 +38,6 @@ def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(demo: None) ->
     unknown_name = authenticate('ei.ketaan', 'Väärä-salasana-123', ADDRESS)
     assert wrong_password == unknown_name
     assert wrong_password.outcome == LoginOutcome.INVALID and wrong_password.user_id is None
-
-
-class HeldClock:
-    """The throttle's clock, held still and moved by hand: the delays are seen without waiting for them."""
-
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> HeldClock:
-    held = HeldClock()
-    monkeypatch.setattr(throttle, 'clock', held)
-    return held
 
 
 def test_after_the_free_attempts_an_account_at_one_address_waits_growing_delays(demo: None, clock: HeldClock) -> None:

@@ -5,30 +5,15 @@ as a tampered page would) still cannot save or upload: what it types is not stor
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, col, select
 
-from models import Attachment, RequestStatus, ServiceRequest, User
 from tests.browser.conftest import sign_in_with_password
 from tests.support.browser import wait_for_page
-from tests.support.databases import engine_of
+from tests.support.databases import attachment_count, drafts_of
 from tests.support.server import PROJECT_DIR, PortalServer
 from tests.support.staff import DEMO_PASSWORD
 
 SHOTS = PROJECT_DIR / 'test-artifacts' / 'security'
 FORM_PATH = '/palvelut/tilinumero-liikasuoritus'
-
-
-def _draft_answers(portal: PortalServer) -> dict[int, dict]:
-    with Session(engine_of(portal.database_url)) as db:
-        owner = db.exec(select(User).where(User.username == 'onni.korhonen')).one()
-        rows = db.exec(select(ServiceRequest).where(ServiceRequest.owner_id == owner.id,
-                                                    ServiceRequest.status == RequestStatus.DRAFT)).all()
-        return {row.id: dict(row.answers) for row in rows if row.id is not None}
-
-
-def _attachments(portal: PortalServer, request_id: int) -> int:
-    with Session(engine_of(portal.database_url)) as db:
-        return len(db.exec(select(Attachment).where(col(Attachment.request_id) == request_id)).all())
 
 
 def _upload(tab: Page, name: str) -> int:
@@ -46,14 +31,14 @@ def _shot(page: Page, name: str) -> None:
 
 def test_sign_out_in_one_tab_ends_the_form_open_in_another(page: Page, portal: PortalServer) -> None:
     sign_in_with_password(page, 'onni.korhonen', DEMO_PASSWORD)
-    before = set(_draft_answers(portal))
+    before = set(drafts_of(portal.database_url, 'onni.korhonen'))
     page.goto(FORM_PATH)
     wait_for_page(page)
     page.get_by_label('Yksikkö').fill('Palkanlaskenta')
     page.get_by_role('button', name='Tallenna luonnos ja keskeytä').click()  # the page saves while signed in
     page.wait_for_url('**/oma-asiointi')
-    [draft] = set(_draft_answers(portal)) - before
-    assert _draft_answers(portal)[draft]['unit'] == 'Palkanlaskenta'
+    [draft] = set(drafts_of(portal.database_url, 'onni.korhonen')) - before
+    assert drafts_of(portal.database_url, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
 
     # Two more tabs on the draft: an ordinary one, and one that refuses to leave (its requests for the sign-in page
     # are answered 204 No Content, which keeps the page where it is). It goes on to the attachments step, where an
@@ -66,7 +51,7 @@ def test_sign_out_in_one_tab_ends_the_form_open_in_another(page: Page, portal: P
     stubborn.get_by_role('button', name='Jatka').click()
     expect(stubborn.locator('#upload-attachments')).to_be_attached()
     assert _upload(stubborn, 'ennen.txt') == 200
-    assert _attachments(portal, draft) == 1
+    assert attachment_count(portal.database_url, draft) == 1
 
     # Tab B signs out: both open tabs are sent to the sign-in page.
     with stubborn.expect_request('**/kirjaudu?istunto=paattynyt**'):
@@ -83,6 +68,6 @@ def test_sign_out_in_one_tab_ends_the_form_open_in_another(page: Page, portal: P
     with stubborn.expect_request('**/kirjaudu?istunto=paattynyt**'):
         stubborn.get_by_role('button', name='Tallenna luonnos ja keskeytä').click()
     assert _upload(stubborn, 'jalkeen.txt') == 403
-    answers = _draft_answers(portal)[draft]
+    answers = drafts_of(portal.database_url, 'onni.korhonen')[draft]
     assert answers['unit'] == 'Palkanlaskenta' and not answers.get('additional_info')
-    assert _attachments(portal, draft) == 1
+    assert attachment_count(portal.database_url, draft) == 1
