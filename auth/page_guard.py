@@ -36,7 +36,9 @@ from starlette.requests import Request
 from . import session
 
 SESSION_STATE = 'portal_session_id'  # key in request.state: the session a page was drawn for
-LIVE_CHECK_SECONDS = 1.0  # a live answer from the database is trusted this long (events come many a second)
+# A live answer from the database is trusted this long: events come many a second, and the check is a read on the
+# event loop. Ends on this instance reach the cache at once; another instance's within this time.
+LIVE_CHECK_SECONDS = 5.0
 _UPLOAD_PATH = re.compile(r'^/_nicegui/client/(?P<client>[^/]+)/upload/')
 # While the database is out of reach, an event cannot be checked, and cannot store anything either: it goes on to its
 # handler, whose failure shows the "temporarily unavailable" notice (pages/unavailable.py).
