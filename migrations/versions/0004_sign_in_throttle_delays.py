@@ -32,8 +32,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('totp_last_step')
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would rebuild `user`, which the foreign keys to it forbid.
+    op.drop_column('user', 'totp_last_step')
     op.drop_table('loginthrottle')
     op.create_table('loginthrottle',
                     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
