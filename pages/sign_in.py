@@ -24,15 +24,15 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else 'unknown'
 
 
-def _hand_off(user_id: int, next_path: str) -> None:
+def hand_off(user_id: int, next_path: str) -> None:
     """The secret was right: continue over HTTP, where the new browser id can be set (`auth.sign_in_flow`)."""
-    key = sign_in_flow.offer_hand_off(user_id, 'password')
+    key = sign_in_flow.offerhand_off(user_id, 'password')
     ui.navigate.to(f'{HAND_OFF_PATH}?lippu={quote(key)}&next={quote(next_path)}')
 
 
 async def complete_password_sign_in(request: Request, lippu: str = '', next: str | None = None) -> RedirectResponse:
     """Redeem the ticket the password or TOTP form left in this browser: new browser id, session, then `next`."""
-    redeemed = sign_in_flow.redeem_hand_off(lippu)
+    redeemed = sign_in_flow.redeemhand_off(lippu)
     if redeemed is None:
         return RedirectResponse('/kirjaudu/salasana', status_code=303)
     user_id, method = redeemed
@@ -113,7 +113,7 @@ def password_page(request: Request, next: str | None = None) -> None:
             ui.navigate.to(f'/kirjaudu/vahvistus?next={quote(safe_local_path(next))}')
         else:
             assert result.user_id is not None
-            _hand_off(result.user_id, safe_local_path(next))
+            hand_off(result.user_id, safe_local_path(next))
 
 
 def second_factor_page(request: Request, next: str | None = None) -> None:
@@ -137,7 +137,7 @@ def second_factor_page(request: Request, next: str | None = None) -> None:
         if result.outcome == LoginOutcome.OK:
             app.storage.user.pop(PENDING_SECOND_FACTOR, None)
             target = safe_local_path(next)
-            _hand_off(user_id, '/kasittely' if target == '/paasivu' else target)  # staff start at the queue
+            hand_off(user_id, '/kasittely' if target == '/paasivu' else target)  # staff start at the queue
         else:
             code.value = ''
             message = wait_message(result.retry_after) if result.outcome == LoginOutcome.DELAYED else \

@@ -11,13 +11,13 @@ from nicegui import run, ui
 
 from auth import session
 from auth.password_login import LoginOutcome, authenticate, verify_second_factor
-from auth.sign_in_flow import finish_sign_in
 from components.credentials import credential_inputs
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from locales import N_, t
 from models.db import session_scope
 from models.user import User
+from pages.sign_in import hand_off
 
 STAFF_HOME = '/kasittely'
 
@@ -40,7 +40,8 @@ def _check(username: str, password: str, code: str, address: str) -> int | None:
     result = authenticate(username, password, address)
     if result.outcome != LoginOutcome.NEEDS_SECOND_FACTOR or result.user_id is None or not _is_staff(result.user_id):
         return None
-    return result.user_id if verify_second_factor(result.user_id, code, address) else None
+    second_factor = verify_second_factor(result.user_id, code, address)
+    return result.user_id if second_factor.outcome == LoginOutcome.OK else None
 
 
 def staff_sign_in_page(request: Request, next: str | None = None) -> None:
@@ -86,8 +87,8 @@ def staff_sign_in_page(request: Request, next: str | None = None) -> None:
             summary.show([(None, t('Käyttäjätunnus, salasana tai vahvistuskoodi on väärin, tai tunnus on '
                                    'lukittu hetkeksi liian monen yrityksen vuoksi.'))])
             return
-        finish_sign_in(user_id, 'password', profile='private', organisation_id=None)
-        ui.navigate.to(_staff_next(next))
+        session.choose_profile('private', None)
+        hand_off(user_id, _staff_next(next))  # over HTTP, where the signed-in browser gets its new cookie
 
 
 def register() -> None:
