@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-unit test-pages test-browser test-scaleout lint bench clean demo-reset saml-metadata
+.PHONY: run test test-unit test-pages test-browser test-security test-scaleout lint bench clean demo-reset saml-metadata
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ run: $(RUN_STAMP) .env
 # SimpleSAMLphp (with PHP) is the independent Suomi.fi-like IdP of tests/browser/test_simplesamlphp_idp.py.
 test: $(TEST_STAMP)
 	@scripts/require-debian-packages xmlsec1 chromium fonts-dejavu-core simplesamlphp php-cli php-xml php-mbstring poppler-utils
-	$(MAKE) --no-print-directory test-unit test-pages test-browser
+	$(MAKE) --no-print-directory test-unit test-pages test-browser test-security
 
 # Three pytest runs: NiceGUI's User fixture and sync Playwright do not share one process (see NOTES).
 test-unit: $(TEST_STAMP)
@@ -40,6 +40,10 @@ test-pages: $(TEST_STAMP)
 	$(PY) -m pytest -p nicegui.testing.user_plugin tests/pages -q
 test-browser: $(TEST_STAMP)
 	$(PY) -m pytest tests/browser -q
+# Attacks (tests/security): requests, forged socket events and the User fixture in one run, the browser ones in another.
+test-security: $(TEST_STAMP)
+	$(PY) -m pytest -p nicegui.testing.user_plugin tests/security --ignore=tests/security/browser -q
+	$(PY) -m pytest tests/security/browser -q
 # Two instances behind nginx on PostgreSQL and Redis, fault and API fuzz tests (needs the services running: .ci/run).
 test-scaleout: $(TEST_STAMP)
 	@scripts/require-debian-packages chromium nginx-light
