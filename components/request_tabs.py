@@ -73,12 +73,13 @@ class RequestTable:
                 .mark(f'search-{status.value}')
         self.table = ui.table(columns=_columns(status), rows=[], row_key='number', pagination=self.pagination) \
             .classes('w-full') \
-            .props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
-                   f'rows-per-page-label="{t("Rivejä sivulla:")}"'
-                   # Without it Quasar's third click clears the sort, which the server cannot tell from "no change".
-                   ' binary-state-sort'
-                   + ('' if paged else ' hide-pagination')) \
+            .props('flat bordered wrap-cells binary-state-sort') \
             .mark(f'table-{status.value}')
+        # binary-state-sort: without it Quasar's third click clears the sort, which the server cannot tell from
+        # "no change".
+        self.table.props.update({'no-data-label': t('Ei palvelupyyntöjä.'),
+                                 'rows-per-page-label': t('Rivejä sivulla:')})
+        self.table.props.set_bool('hide-pagination', not paged)
         self.table.add_slot('body-cell-title', _TITLE_CELL)
         make_headers_sortable(self.table)
         if status == RequestStatus.DRAFT:

@@ -39,10 +39,11 @@ class Queue:
         self._filters()
         self.summary = ui.label().classes('mt-2 font-bold').props('aria-live=polite').mark('queue-total')
         self.table = ui.table(columns=self._columns(), rows=[], row_key='number', pagination=self.pagination) \
-            .classes('w-full').props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
-                                     f'rows-per-page-label="{t("Rivejä sivulla:")}" '
-                                     ':rows-per-page-options="[10, 20, 50, 100]" binary-state-sort') \
+            .classes('w-full').props('flat bordered wrap-cells binary-state-sort '
+                                     ':rows-per-page-options="[10, 20, 50, 100]"') \
             .mark('queue-table')
+        self.table.props.update({'no-data-label': t('Ei palvelupyyntöjä.'),
+                                 'rows-per-page-label': t('Rivejä sivulla:')})
         self.table.add_slot('body-cell-title', _TITLE_CELL)
         make_headers_sortable(self.table)
         self.table.on('request', self._on_request)
@@ -58,7 +59,8 @@ class Queue:
             (t('Täydennettävänä'), counts.completion, {'state': 'completion'}),
         )
         self.shortcuts: list[tuple[ui.button, dict]] = []
-        with ui.row().classes('gap-3 flex-wrap my-2').props(f'aria-label="{t("Pikasuodattimet")}" role=group'):
+        with ui.row().classes('gap-3 flex-wrap my-2').props('role=group') as shortcut_row:
+            shortcut_row.props['aria-label'] = t('Pikasuodattimet')
             for label, count, preset in shortcuts:
                 button = ui.button(f'{label}: {count}', on_click=lambda p=preset: self._apply(p)) \
                     .props('outline no-caps').mark('queue-count')

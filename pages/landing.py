@@ -41,9 +41,9 @@ def landing_page(uloskirjautunut: str | None = None) -> None:
                        'avautuvasta hakulistasta.')).props('id=target-help')
             summary = ErrorSummary()
             target = ui.select(organisation_options(), label=t('Organisaatio'), with_input=True, clearable=True) \
-                .props('outlined use-input input-debounce=0 aria-describedby=target-help '
-                       f'no-option-label="{t("Ei hakutuloksia")}"') \
+                .props('outlined use-input input-debounce=0 aria-describedby=target-help') \
                 .classes('w-full max-w-lg').mark('target-organisation')
+            target.props['no-option-label'] = t('Ei hakutuloksia')
             ui.button(t('Jatka kirjautumaan'), on_click=lambda: proceed(target.value, required=True)) \
                 .props('no-caps').classes('self-start').mark('continue')
             with ui.row().classes('gap-1 items-baseline'):
@@ -56,8 +56,8 @@ def landing_page(uloskirjautunut: str | None = None) -> None:
         state['profile'] = profile
         for button, kind in ((private, 'private'), (organisation, 'organisation')):
             chosen = kind == profile
-            button.props(remove='outline' if chosen else '', add='' if chosen else 'outline')
-            button.props(f'aria-pressed={"true" if chosen else "false"}')
+            button.props.set_bool('outline', not chosen)
+            button.props['aria-pressed'] = 'true' if chosen else 'false'
         target_card.set_visibility(True)
         target.run_method('focus')
 
