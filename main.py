@@ -4,6 +4,7 @@ from nicegui import app, ui
 import pages
 from auth.access import AccessMiddleware
 from auth.kiosk import KioskMiddleware
+from auth.security_headers import SecurityHeadersMiddleware, restrict_socket_origin
 from auth.upload_limit import UploadLimitMiddleware
 from config import load_settings_or_exit
 from portal.logs import configure_logging
@@ -23,6 +24,8 @@ app.add_middleware(KioskMiddleware)  # no-store pages and Clear-Site-Data on sig
 app.add_middleware(UploadLimitMiddleware)  # NiceGUI checks upload sizes only in the browser
 install_metrics(settings)  # Prometheus: outermost middleware, /metrics behind METRICS_TOKEN or on METRICS_PORT
 pages.register_all()
+app.add_middleware(SecurityHeadersMiddleware)  # added last, so outermost: CSP with a nonce, no framing, HSTS
+restrict_socket_origin(settings)  # NiceGUI's socket allows every origin by default
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
 app.on_shutdown(stop_email_delivery)
 app.on_startup(start_retention_schedule)  # hourly: expired drafts and resolved requests' personal data
