@@ -212,7 +212,8 @@ def add_attachment(user_id: int, number: int, field_name: str, filename: str, da
         if definition is None or definition.kind != FieldKind.ATTACHMENTS:
             raise RequestNotAvailable(field_name)
         checked = attachment_store.check_upload(filename, data,
-                                                already_attached_bytes=attachment_store.attached_bytes(db, number))
+                                                already_attached_bytes=attachment_store.attached_bytes(db, number),
+                                                already_attached_count=attachment_store.attached_count(db, number))
         uploader = db.get(User, user_id)
         assert uploader is not None
         attachment = attachment_store.store_attachment(db, request, uploader, checked, field_name=field_name)
