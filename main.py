@@ -10,11 +10,13 @@ from config import load_settings_or_exit
 from portal.logs import configure_logging
 from portal.metrics import install_metrics
 from services.email.delivery import start_email_delivery, stop_email_delivery
+from services.log_hygiene import escape_log_values
 from services.retention import start_retention_schedule
 from services.startup import prepare_database_or_exit
 
 settings = load_settings_or_exit()
 configure_logging(settings)  # text or JSON lines (LOG_FORMAT), with user id and request number where known
+escape_log_values()  # control characters in logged values are escaped (no forged lines)
 prepare_database_or_exit(settings)
 
 # Quasar's request loading bar is a progress bar without an accessible name (axe: aria-progressbar-name).

@@ -16,6 +16,7 @@ from services.requests import RequestNotFound, count_by_status, delete_draft, li
 
 from .notices import notify_success
 from .sortable_header import make_headers_sortable
+from .table_request import requested_pagination
 
 TAB_LABELS = {RequestStatus.DRAFT: N_('Luonnokset'), RequestStatus.SENT: N_('Lähetetyt'),
               RequestStatus.DONE: N_('Valmiit')}
@@ -84,8 +85,7 @@ class RequestTable:
         make_headers_sortable(self.table)
         if status == RequestStatus.DRAFT:
             self.table.add_slot('body-cell-actions', _ACTIONS_CELL)
-            self.table.on('delete', lambda e: confirm_draft_deletion(
-                int(e.args['number']), e.args['title'], ui.navigate.reload))
+            self.table.on('delete', lambda e: self._on_delete(e.args))
         self.table.on('request', self._on_request)
         self.refresh()
 
@@ -95,15 +95,15 @@ class RequestTable:
         self.refresh()
 
     def _on_request(self, event) -> None:
-        requested = event.args.get('pagination', {})
-        sort_by = requested.get('sortBy')
-        self.pagination.update(
-            sortBy=sort_by if sort_by in SORT_FIELDS else self.pagination['sortBy'],
-            descending=bool(requested.get('descending', True)),
-            page=max(int(requested.get('page', 1)), 1),
-            rowsPerPage=min(max(int(requested.get('rowsPerPage', 10)), 1), 100),
-        )
+        self.pagination.update(requested_pagination(event.args, self.pagination, SORT_FIELDS))
         self.refresh()
+
+    def _on_delete(self, args: object) -> None:
+        """The row's delete button: only a deletable draft shown in this table, with the title the server drew."""
+        number = args.get('number') if isinstance(args, dict) else None
+        row = next((row for row in self.table.rows if row['number'] == number and row['deletable']), None)
+        if row is not None:
+            confirm_draft_deletion(row['number'], row['title'], ui.navigate.reload)
 
     def refresh(self) -> None:
         result = list_requests(self.owner_id, self.status, search=self.search,

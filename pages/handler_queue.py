@@ -6,6 +6,7 @@ from nicegui import app, ui
 
 from components.frame import frame
 from components.sortable_header import make_headers_sortable
+from components.table_request import requested_pagination
 from components.workbench import heading, staff_user, still_allowed
 from locales import t
 from models import User
@@ -134,16 +135,8 @@ class Queue:
     def _on_request(self, event) -> None:
         if not still_allowed(self.user):
             return
-        requested = event.args.get('pagination', {})
-        sort_by = requested.get('sortBy')
-        if sort_by == 'title':
-            sort_by = 'number'
-        self.pagination.update(
-            sortBy=sort_by if sort_by in SORT_FIELDS else self.pagination['sortBy'],
-            descending=bool(requested.get('descending', False)),
-            page=max(int(requested.get('page', 1) or 1), 1),
-            rowsPerPage=min(max(int(requested.get('rowsPerPage', 20) or 20), 1), 100),
-        )
+        self.pagination.update(requested_pagination(event.args, self.pagination, SORT_FIELDS,
+                                                    renames={'title': 'number'}))
         self.refresh()
 
     def _query(self) -> QueueFilters:
