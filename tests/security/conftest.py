@@ -3,45 +3,28 @@ that nothing happens. Browser attacks live in `browser/` (a separate pytest run:
 `User` fixture do not share one process).
 
 What this folder offers (the root `tests/conftest.py` adds `settings_env` and `database`):
-- `portal`: the real server (`main.py`) with demo data on a free port, one per test module;
+- `portal`: the real server (`main.py`) with demo data on a free port, one per test module (tests/browser's fixture);
 - `attacker`: an `httpx.AsyncClient` on that server with a cookie jar of its own (a browser the attacker controls);
-  `bench.support.Tab` drives a page over NiceGUI's socket without a browser, so forged events can be sent;
-- `demo_env`: a fresh demo database for NiceGUI's `User` fixture (list it before `user` in the test's arguments).
+  `bench.support.Tab` drives a page over NiceGUI's socket without a browser, so forged events can be sent, and
+  `bench.support.sign_in` signs it in;
+- NiceGUI's `User` fixture works here too (the run loads its plugin): give the test a demo database first, as
+  tests/pages/conftest.py's `demo_database` does.
 Tests that touch the database carry `@pytest.mark.db`: CI runs those again on PostgreSQL (TEST_POSTGRES_URL).
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from tests.support.databases import fresh_database_url
-from tests.support.server import PortalServer, start_portal
+from tests.browser.conftest import portal
+from tests.support.server import PortalServer
 
-
-@pytest.fixture(scope='module')
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
-    """One server with fresh demo data for the attacks of a module."""
-    tmp = tmp_path_factory.mktemp('portal')
-    with fresh_database_url(tmp) as url:
-        server = start_portal(tmp / 'data', url)
-        yield server
-        server.stop()
+__all__ = ['attacker', 'portal']
 
 
 @pytest.fixture
 async def attacker(portal: PortalServer) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=portal.base_url, timeout=60, follow_redirects=True) as client:
         yield client
-
-
-@pytest.fixture
-def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Environment for NiceGUI's `User` fixture: its own data folder and a fresh database with the demo data."""
-    with fresh_database_url(tmp_path) as url:
-        monkeypatch.setenv('DATA_DIR', str(tmp_path / 'data'))
-        monkeypatch.setenv('DATABASE_URL', url)
-        monkeypatch.setenv('DEMO_DATA', 'true')
-        yield url
