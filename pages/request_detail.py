@@ -146,7 +146,8 @@ class ReplyForm:
         data = await event.file.read()
         try:
             checked = check_upload(event.file.name, data,
-                                   already_attached_bytes=sum(len(d) for _, d in self.files))
+                                   already_attached_bytes=sum(len(d) for _, d in self.files),
+                                   already_attached_count=len(self.files))
         except AttachmentRefused as refused:
             self._show_file_error(str(refused))
         else:
