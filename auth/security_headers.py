@@ -94,7 +94,9 @@ class SecurityHeadersMiddleware:
             if message.get('more_body', False):
                 return
             page = _SCRIPT_TAG.sub(b'<script nonce="' + nonce.encode() + b'"', bytes(body))
-            MutableHeaders(scope=start)['content-length'] = str(len(page))
+            headers = MutableHeaders(scope=start)
+            if 'content-length' in headers:
+                headers['content-length'] = str(len(page))
             await send(start)
             await send({'type': 'http.response.body', 'body': page, 'more_body': False})
 
