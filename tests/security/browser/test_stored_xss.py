@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.security.browser.conftest import sign_in_with_password
 from tests.support.browser import wait_for_page
-from tests.support.server import PortalServer
+from tests.support.server import PROJECT_DIR, PortalServer
 from tests.support.staff import DEMO_PASSWORD, sign_in_as_staff
 
 PAYLOAD = 'E" :data-x="fetch(\'/kasittely/yllapito/loki.csv\')" z="'
@@ -45,4 +45,6 @@ def test_a_representatives_surname_runs_nothing_in_the_admins_browser(browser: B
     assert admin.locator('[data-x]').count() == 0
     revoke = admin.get_by_role('button', name=f'Poista oikeus: Riikka {PAYLOAD}, Jyväskylän kaupunki')
     expect(revoke).to_have_count(1)
+    (PROJECT_DIR / 'test-artifacts').mkdir(exist_ok=True)
+    admin.screenshot(path=str(PROJECT_DIR / 'test-artifacts' / 'xss-surname-on-asiointioikeudet.png'), full_page=True)
     admin.context.close()
