@@ -29,6 +29,7 @@ from models.db import session_scope
 from . import attachments as attachment_store
 from . import notifications
 from .forms import FieldKind, FormDefinition, get_form
+from .text_hygiene import clean_value
 from .validation import Context, check_field
 
 
@@ -277,7 +278,8 @@ def send_request(user_id: int, number: int, *, context: Context | None = None) -
             normalised |= validate_step(form, index, request.answers, attachment_counts={}, context=context).answers
         resent = request.completion_requested
         now = utcnow()
-        values: dict = {'status': RequestStatus.SENT, 'answers': normalised, 'completion_requested': False,
+        # A Core UPDATE passes no session flush: clean the answers here (services/text_hygiene.py).
+        values: dict = {'status': RequestStatus.SENT, 'answers': clean_value(normalised), 'completion_requested': False,
                         'modified_at': now, 'current_step': len(form.steps),
                         'version': ServiceRequest.version + 1}
         if resent:
