@@ -87,6 +87,8 @@ class Settings:
     backup_dir: Path = Path('backups')
     backup_keep: int = 14
     allow_insecure_demo_on_network: bool = False
+    attachment_max_count: int = 20
+    totp_encryption_key: str = field(default='', repr=False)
 
     @property
     def secure_cookies(self) -> bool:
@@ -258,6 +260,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         backup_dir=Path(backup_raw).resolve() if backup_raw else data_dir / 'backups',
         backup_keep=_read_int(env, 'BACKUP_KEEP', 14, 1, 1000),
         allow_insecure_demo_on_network=allow_insecure_demo,
+        attachment_max_count=_read_int(env, 'ATTACHMENT_MAX_COUNT', 20, 1, 1000),
+        totp_encryption_key=_secret_from_env_or_file(env, 'TOTP_ENCRYPTION_KEY', data_dir, 'totp_encryption_key'),
     )
 
 

@@ -5,17 +5,20 @@ import pages
 from auth import page_guard
 from auth.access import AccessMiddleware
 from auth.kiosk import KioskMiddleware
+from auth.security_headers import SecurityHeadersMiddleware, restrict_socket_origin
 from auth.upload_limit import UploadLimitMiddleware
 from config import load_settings_or_exit
 from portal.logs import configure_logging
 from portal.metrics import install_metrics
 from services import live
 from services.email.delivery import start_email_delivery, stop_email_delivery
+from services.log_hygiene import escape_log_values
 from services.retention import start_retention_schedule
 from services.startup import prepare_database_or_exit
 
 settings = load_settings_or_exit()
 configure_logging(settings)  # text or JSON lines (LOG_FORMAT), with user id and request number where known
+escape_log_values()  # control characters in logged values are escaped (no forged lines)
 prepare_database_or_exit(settings)
 
 # Quasar's request loading bar is a progress bar without an accessible name (axe: aria-progressbar-name).
@@ -26,6 +29,8 @@ app.add_middleware(UploadLimitMiddleware)  # NiceGUI checks upload sizes only in
 install_metrics(settings)  # Prometheus: outermost middleware, /metrics behind METRICS_TOKEN or on METRICS_PORT
 pages.register_all()
 page_guard.install()  # open pages: events and uploads need their session still live; sign-out reaches them
+app.add_middleware(SecurityHeadersMiddleware)  # added last, so outermost: CSP with a nonce, no framing, HSTS
+restrict_socket_origin(settings)  # NiceGUI's socket allows every origin by default
 app.on_startup(start_email_delivery)  # the outbox's SMTP delivery loop (none without SMTP_HOST)
 app.on_shutdown(stop_email_delivery)
 app.on_startup(start_retention_schedule)  # hourly: expired drafts and resolved requests' personal data

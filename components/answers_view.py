@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from nicegui import ui
 
+from components.heading import heading_label
 from locales import t
 from services.answers import EMPTY, display_value
 from services.forms import FieldKind, FormDefinition
@@ -42,8 +43,7 @@ def answers_view(form: FormDefinition, answers: dict, attachments: Sequence[Atta
     """Draw the answers step by step. Fields hidden by their condition are left out, as they were in the form."""
     shown_attachment_ids: set[int] = set()
     for step in form.steps:
-        ui.label(t(step.title)).classes('text-lg font-bold mt-2') \
-            .props(f'role=heading aria-level={heading_level}')
+        heading_label(t(step.title), heading_level, 'text-lg font-bold mt-2')
         with ui.element('dl').classes('answers grid grid-cols-1 sm:grid-cols-[minmax(10rem,16rem)_1fr] '
                                       'gap-x-6 gap-y-1 sm:gap-y-2 w-full'):
             for field in step.fields:
@@ -64,6 +64,5 @@ def answers_view(form: FormDefinition, answers: dict, attachments: Sequence[Atta
                             .classes('whitespace-pre-line')
     others = [a for a in attachments if a.id not in shown_attachment_ids]
     if others:
-        ui.label(t('Muut liitteet')).classes('text-lg font-bold mt-2') \
-            .props(f'role=heading aria-level={heading_level}')
+        heading_label(t('Muut liitteet'), heading_level, 'text-lg font-bold mt-2')
         attachment_links(others)

@@ -18,8 +18,8 @@ class ErrorSummary:
             return
         # Re-drawn after a correction it is not announced again as a whole (the field says what changed).
         with self.container, ui.card().classes('w-full border-l-8 border-red-800 bg-red-50 p-4') \
-                    .props('role=alert tabindex=-1' if focus else 'role=region tabindex=-1').mark('error-summary') \
-                as card:
+                    .props('tabindex=-1').mark('error-summary') as card:
+            card.props['role'] = 'alert' if focus else 'region'
             title = ui.label(t('Tarkista seuraavat kohdat:')).classes('text-lg font-bold text-red-900')
             card.props['aria-labelledby'] = title.html_id
             with ui.element('ul').classes('list-disc pl-6'):

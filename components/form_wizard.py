@@ -127,9 +127,11 @@ class FormWizard:
             .classes('w-full form-stepper').mark('form-stepper')
         with self.stepper:
             for index, step_definition in enumerate(form.steps):
-                with ui.step(self._step_name(index), title=t(step_definition.title)).props(f'prefix={index + 1}'):
+                with ui.step(self._step_name(index), title=t(step_definition.title)) as step_element:
+                    step_element.props['prefix'] = index + 1
                     self._draw_step(index)
-            with ui.step(PREVIEW, title=t('Esikatselu')).props(f'prefix={len(form.steps) + 1}'):
+            with ui.step(PREVIEW, title=t('Esikatselu')) as preview_step:
+                preview_step.props['prefix'] = len(form.steps) + 1
                 self.preview = ui.column().classes('w-full gap-4')
                 self._draw_navigation(len(form.steps))
         self._update_conditions()
@@ -211,14 +213,16 @@ class FormWizard:
             # As in the seed: a heading, the help text, then the box.
             ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
             help_label = self._help(field, None)
-            widget = ui.textarea(value=value or '', on_change=self._changed).on('blur', self._left_field).props(
-                f'outlined autogrow maxlength={field.max_length}').classes('w-full').mark(f'field-{field.name}')
+            widget = ui.textarea(value=value or '', on_change=self._changed).on('blur', self._left_field) \
+                .props('outlined autogrow').classes('w-full').mark(f'field-{field.name}')
             widget.props['aria-label'] = _label(field)
+            widget.props['maxlength'] = field.max_length
             if help_label is not None:
                 widget.props['aria-describedby'] = help_label.html_id
         else:
             widget = ui.input(_label(field), value=value or '', on_change=self._changed) \
-                .props(f'outlined maxlength={field.max_length}').classes('w-full').mark(f'field-{field.name}')
+                .props('outlined').classes('w-full').mark(f'field-{field.name}')
+            widget.props['maxlength'] = field.max_length
             self._help(field, widget)
             self._input_extras(field, widget)
         if field.required:
@@ -241,14 +245,14 @@ class FormWizard:
 
     def _input_extras(self, field: FieldDefinition, widget: ui.input) -> None:
         kind = field.kind
-        props = {FieldKind.EMAIL: 'type=email autocomplete=email', FieldKind.PHONE: 'type=tel autocomplete=tel',
-                 FieldKind.AMOUNT: 'inputmode=decimal suffix=€', FieldKind.YEAR: 'inputmode=numeric'}.get(kind)
+        props = {FieldKind.EMAIL: {'type': 'email', 'autocomplete': 'email'},
+                 FieldKind.PHONE: {'type': 'tel', 'autocomplete': 'tel'},
+                 FieldKind.AMOUNT: {'inputmode': 'decimal', 'suffix': '€'}, FieldKind.YEAR: {'inputmode': 'numeric'}}
         # No numeric keyboard for references ('RF' needs letters) or dates (a Finnish decimal pad has no dot).
-        if props:
-            widget.props(props)
+        widget.props.update(props.get(kind, {}))
         autocomplete = {'first_name': 'given-name', 'last_name': 'family-name'}.get(field.name)
         if autocomplete:
-            widget.props(f'autocomplete={autocomplete}')
+            widget.props['autocomplete'] = autocomplete
         widget.on('blur', lambda _e, f=field, w=widget: self._blurred(f, w))
         if kind == FieldKind.DATE:
             with widget.add_slot('append'):

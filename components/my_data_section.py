@@ -51,10 +51,10 @@ def my_data_section(user: User) -> None:
         ui.label(t('Voit ladata kaikki portaaliin tallennetut tietosi: henkilö- ja yhteystietosi, palvelupyyntösi '
                    'vastauksineen ja käsittelyvaiheineen, viestit ja liitteet. Tiedosto on ZIP-paketti, jossa '
                    'tiedot ovat JSON-muodossa ja liitteet alkuperäisinä tiedostoina.'))
-        ui.link(t('Lataa omat tietoni'), DOWNLOAD_PATH) \
-            .props(f'download={my_data.EXPORT_FILENAME}') \
+        download = ui.link(t('Lataa omat tietoni'), DOWNLOAD_PATH) \
             .classes('self-start no-underline bg-[#00466e] text-white font-medium px-4 py-2 rounded') \
             .mark('download-my-data')
+        download.props['download'] = my_data.EXPORT_FILENAME
         ui.label(t('Käyttäjätilin poistaminen')).classes('text-lg font-bold mt-3') \
             .props('role=heading aria-level=3')
         _deletion_status(ui.column().classes('w-full gap-2'), user)

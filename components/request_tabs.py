@@ -25,6 +25,7 @@ from services.requests import (
 from .live_updates import follow
 from .notices import notify_success
 from .sortable_header import make_headers_sortable
+from .table_request import requested_pagination
 
 TAB_LABELS = {RequestStatus.DRAFT: N_('Luonnokset'), RequestStatus.SENT: N_('Lähetetyt'),
               RequestStatus.DONE: N_('Valmiit')}
@@ -82,18 +83,18 @@ class RequestTable:
                 .mark(f'search-{status.value}')
         self.table = ui.table(columns=_columns(status), rows=[], row_key='number', pagination=self.pagination) \
             .classes('w-full') \
-            .props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
-                   f'rows-per-page-label="{t("Rivejä sivulla:")}"'
-                   # Without it Quasar's third click clears the sort, which the server cannot tell from "no change".
-                   ' binary-state-sort'
-                   + ('' if paged else ' hide-pagination')) \
+            .props('flat bordered wrap-cells binary-state-sort') \
             .mark(f'table-{status.value}')
+        # binary-state-sort: without it Quasar's third click clears the sort, which the server cannot tell from
+        # "no change".
+        self.table.props.update({'no-data-label': t('Ei palvelupyyntöjä.'),
+                                 'rows-per-page-label': t('Rivejä sivulla:')})
+        self.table.props.set_bool('hide-pagination', not paged)
         self.table.add_slot('body-cell-title', _TITLE_CELL)
         make_headers_sortable(self.table)
         if status == RequestStatus.DRAFT:
             self.table.add_slot('body-cell-actions', _ACTIONS_CELL)
-            self.table.on('delete', lambda e: confirm_draft_deletion(
-                int(e.args['number']), e.args['title'], ui.navigate.reload))
+            self.table.on('delete', lambda e: self._on_delete(e.args))
         self.table.on('request', self._on_request)
         self.refresh()
 
@@ -103,14 +104,7 @@ class RequestTable:
         self.refresh()
 
     def _on_request(self, event) -> None:
-        requested = event.args.get('pagination', {})
-        sort_by = requested.get('sortBy')
-        self.pagination.update(
-            sortBy=sort_by if sort_by in SORT_FIELDS else self.pagination['sortBy'],
-            descending=bool(requested.get('descending', True)),
-            page=max(int(requested.get('page', 1)), 1),
-            rowsPerPage=min(max(int(requested.get('rowsPerPage', 10)), 1), 100),
-        )
+        self.pagination.update(requested_pagination(event.args, self.pagination, SORT_FIELDS))
         self.refresh()
 
     def _fetch(self) -> RequestPage:
@@ -118,6 +112,13 @@ class RequestTable:
                              sort_by=SORT_FIELDS.get(self.pagination['sortBy'], 'modified'),
                              descending=self.pagination['descending'], page=self.pagination['page'],
                              per_page=self.pagination['rowsPerPage'])
+
+    def _on_delete(self, args: object) -> None:
+        """The row's delete button: only a deletable draft shown in this table, with the title the server drew."""
+        number = args.get('number') if isinstance(args, dict) else None
+        row = next((row for row in self.table.rows if row['number'] == number and row['deletable']), None)
+        if row is not None:
+            confirm_draft_deletion(row['number'], row['title'], ui.navigate.reload)
 
     def refresh(self) -> None:
         self._show(self._fetch())

@@ -8,6 +8,7 @@ from nicegui import ui
 
 from auth import session
 from components.error_summary import ErrorSummary
+from components.heading import heading_label
 from locales import LANGUAGE_NAMES, LANGUAGES, t
 from models import User, UserRole
 from services.admin import AdminInvalid
@@ -15,8 +16,7 @@ from services.admin import AdminInvalid
 
 def heading(text: str, level: int = 1, *, classes: str = '') -> ui.label:
     sizes = {1: 'text-3xl', 2: 'text-xl', 3: 'text-lg'}
-    return ui.label(text).classes(f'{sizes.get(level, "text-base")} font-bold {classes}') \
-        .props(f'role=heading aria-level={level}')
+    return heading_label(text, level, f'{sizes.get(level, "text-base")} font-bold {classes}')
 
 
 def staff_user(*, admin: bool = False) -> User | None:
@@ -163,7 +163,8 @@ class Editor:
                     heading(title, 3)
                     facts(details)
                     ui.button(t('Muokkaa'), on_click=lambda r=row: self.edit(r)) \
-                        .props(f'outline dense no-caps aria-label="{t("Muokkaa")}: {title}"').classes('self-start')
+                        .props('outline dense no-caps').classes('self-start').props['aria-label'] = \
+                        f'{t("Muokkaa")}: {title}'
 
 
 def per_language(prefix: str, label: str, kind: str = 'text') -> list[tuple[str, str, str, None]]:

@@ -1,6 +1,7 @@
 """The database engine, sessions and migrations, for SQLite (default) and PostgreSQL alike."""
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,12 +26,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """The database file readable by this user only (0600, like the secrets beside it); SQLite gives its -wal and
+    -shm files the same mode. An existing file made before this is tightened too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for file in (path, path.with_name(path.name + '-wal'), path.with_name(path.name + '-shm')):
+        if file.exists():
+            file.chmod(0o600)
+
+
 def get_engine(url: str | None = None) -> Engine:
     """One engine per database URL for the life of the process."""
     url = url or get_settings().database_url
     if url not in _engines:
         if url.startswith('sqlite'):
-            Path(url.removeprefix('sqlite:///')).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(url.removeprefix('sqlite:///')))
             engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 10})
             event.listen(engine, 'connect', _sqlite_pragmas)
         else:

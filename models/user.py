@@ -5,6 +5,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from .common import enum_column, utcnow
+from .encrypted import EncryptedString
 
 
 class UserRole(StrEnum):
@@ -29,7 +30,7 @@ class User(SQLModel, table=True):
     identity_hash: str | None = Field(default=None, unique=True, index=True, max_length=64)
     identity_masked: str | None = Field(default=None, max_length=11)
     language: str = Field(default='fi', max_length=2)
-    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_secret: str | None = Field(default=None, sa_type=EncryptedString)  # encrypted at rest (models/encrypted.py)
     # The 30-second time step of the last accepted TOTP code: a code is accepted once, and never an older one.
     totp_last_step: int | None = None
     active: bool = Field(default=True)

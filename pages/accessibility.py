@@ -11,6 +11,7 @@ from nicegui import ui
 
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from components.heading import heading_label
 from config import get_settings
 from locales import current_language, t
 from services import feedback
@@ -30,7 +31,7 @@ def _statement_date(day: date, lang: str) -> str:
 
 
 def _heading(text: str, level: int, classes: str) -> None:
-    ui.label(text).classes(classes).props(f'role=heading aria-level={level}')
+    heading_label(text, level, classes)
 
 
 def _statement(lang: str) -> None:
@@ -95,7 +96,7 @@ def _feedback_form(page_concerned: str) -> None:
             errors = feedback.validate_feedback(body.value or '', email.value or '', page.value or '')
             for name, field in fields.items():
                 field.error = errors.get(name)
-                field.props(f'aria-invalid={"true" if name in errors else "false"}')
+                field.props['aria-invalid'] = 'true' if name in errors else 'false'
                 field.update()
             summary.show([(field, errors[name]) for name, field in fields.items() if name in errors])
             if errors:

@@ -51,10 +51,9 @@ def representations_page() -> None:
                         heading(f'{row.person} – {row.organisation}', 3)
                         facts([(t('Tunnus'), row.username), (t('Myöntäjä'), row.granted_by),
                                (t('Myönnetty'), format_datetime(row.granted_at))])
-                        ui.button(t('Poista oikeus'), on_click=lambda r=row: revoke(r.id)) \
-                            .props(f'outline dense no-caps color=negative '
-                                   f'aria-label="{t("Poista oikeus")}: {row.person}, {row.organisation}"') \
-                            .classes('self-start')
+                        revoke_button = ui.button(t('Poista oikeus'), on_click=lambda r=row: revoke(r.id)) \
+                            .props('outline dense no-caps color=negative').classes('self-start')
+                        revoke_button.props['aria-label'] = f'{t("Poista oikeus")}: {row.person}, {row.organisation}'
 
         def grant() -> None:
             if not still_allowed(user, admin=True):
@@ -123,11 +122,12 @@ def staff_page() -> None:
                         if person.id != user.id:
                             with ui.row():
                                 label = t('Sulje tunnus') if person.active else t('Avaa tunnus')
-                                ui.button(label, on_click=lambda p=person: toggle(p)) \
-                                    .props(f'outline dense no-caps aria-label="{label}: {person.full_name}"')
-                                ui.button(t('Uusi vahvistusavain'), on_click=lambda p=person: reset(p)) \
-                                    .props(f'outline dense no-caps '
-                                           f'aria-label="{t("Uusi vahvistusavain")}: {person.full_name}"')
+                                toggle_button = ui.button(label, on_click=lambda p=person: toggle(p)) \
+                                    .props('outline dense no-caps')
+                                toggle_button.props['aria-label'] = f'{label}: {person.full_name}'
+                                reset_button = ui.button(t('Uusi vahvistusavain'), on_click=lambda p=person: reset(p)) \
+                                    .props('outline dense no-caps')
+                                reset_button.props['aria-label'] = f'{t("Uusi vahvistusavain")}: {person.full_name}'
 
         def create() -> None:
             if not still_allowed(user, admin=True):

@@ -4,8 +4,6 @@ A missing attachment and someone else's give the same 404, so ids cannot be prob
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import Response
 from fastapi.responses import HTMLResponse
 from nicegui import app
@@ -15,6 +13,7 @@ from locales import t
 from models import Attachment
 from models.db import session_scope
 from services.attachments import load_for_download
+from services.text_hygiene import content_disposition
 
 
 def _not_found() -> HTMLResponse:
@@ -37,11 +36,9 @@ def download_attachment(attachment_id: str) -> Response:
 
 def file_response(attachment: Attachment, data: bytes) -> Response:
     """The file as a download (also used by the integration API)."""
-    # RFC 6266/5987: an ASCII fallback name plus the exact UTF-8 name ("tiliote_äö.pdf").
-    ascii_name = attachment.filename.encode('ascii', 'replace').decode().replace('?', '_').replace('"', '_')
-    disposition = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(attachment.filename)}'
     return Response(data, media_type=attachment.content_type, headers={
-        'Content-Disposition': disposition,
+        # An ASCII fallback name plus the exact UTF-8 name, safe whatever characters a stored name holds.
+        'Content-Disposition': content_disposition(attachment.filename),
         'X-Content-Type-Options': 'nosniff',  # never let the browser run an upload as something else
         'Cache-Control': 'private, no-store',
     })

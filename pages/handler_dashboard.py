@@ -29,7 +29,7 @@ def _chart_with_table(title: str, labels: list[str], values: list[int], value_la
             'xAxis': {'type': 'category', 'data': labels, 'axisLabel': {'rotate': 35, 'color': '#1b1b1b'}},
             'yAxis': {'type': 'value', 'minInterval': 1, 'axisLabel': {'color': '#1b1b1b'}},
             'series': [{'type': 'bar', 'data': values, 'name': value_label, 'itemStyle': {'color': BRAND_COLOUR}}],
-        }).classes('w-full h-72').props(f'role=img aria-label="{title}: {summary}"').mark(mark)
+        }).classes('w-full h-72').props('role=img').mark(mark).props['aria-label'] = f'{title}: {summary}'
         with ui.expansion(t('Näytä lukuina')).classes('w-full').props('dense'):
             ui.table(columns=[{'name': 'label', 'label': title, 'field': 'label', 'align': 'left'},
                               {'name': 'value', 'label': value_label, 'field': 'value', 'align': 'right'}],
@@ -42,7 +42,7 @@ def _oldest(user: User) -> None:
     with ui.card().classes('w-full gap-2'):
         heading(t('Kauimmin odottaneet avoimet palvelupyynnöt'), 2)
         rows = dashboard.oldest_open(user)
-        ui.table(columns=[
+        table = ui.table(columns=[
             {'name': 'title', 'label': t('Palvelupyyntö'), 'field': 'title', 'align': 'left'},
             {'name': 'sent', 'label': t('Lähetetty'), 'field': 'sent', 'align': 'left'},
             {'name': 'days', 'label': t('Odottanut (pv)'), 'field': 'days', 'align': 'right'},
@@ -51,9 +51,10 @@ def _oldest(user: User) -> None:
         ], rows=[{'number': row.number, 'title': row.title,
                   'href': f'/kasittely/pyynto/{row.number}', 'sent': format_datetime(row.sent_at),
                   'days': row.waiting_days(), 'stage': t(row.stage), 'handler': row.handler or '–'} for row in rows],
-            row_key='number').props(f'flat bordered wrap-cells hide-pagination :rows-per-page-options="[0]" '
-                                    f'no-data-label="{t("Ei avoimia palvelupyyntöjä.")}"') \
-            .classes('w-full').mark('oldest').add_slot('body-cell-title', r'''
+            row_key='number').props('flat bordered wrap-cells hide-pagination :rows-per-page-options="[0]"') \
+            .classes('w-full').mark('oldest')
+        table.props['no-data-label'] = t('Ei avoimia palvelupyyntöjä.')
+        table.add_slot('body-cell-title', r'''
 <q-td :props="props"><a :href="props.row.href">{{ props.row.title }}</a></q-td>''')
 
 

@@ -8,6 +8,7 @@ from components.frame import frame
 from components.live_updates import follow
 from components.queue_view import DEFAULT_FILTERS, FILTERS_KEY, ME, remember_order, to_filters
 from components.sortable_header import make_headers_sortable
+from components.table_request import requested_pagination
 from components.workbench import heading, staff_user, still_allowed
 from locales import t
 from models import User
@@ -47,10 +48,11 @@ class Queue:
         self._filters()
         self.summary = ui.label().classes('mt-2 font-bold').props('aria-live=polite').mark('queue-total')
         self.table = ui.table(columns=self._columns(), rows=[], row_key='number', pagination=self.pagination) \
-            .classes('w-full').props(f'flat bordered wrap-cells no-data-label="{t("Ei palvelupyyntöjä.")}" '
-                                     f'rows-per-page-label="{t("Rivejä sivulla:")}" '
-                                     ':rows-per-page-options="[10, 20, 50, 100]" binary-state-sort') \
+            .classes('w-full').props('flat bordered wrap-cells binary-state-sort '
+                                     ':rows-per-page-options="[10, 20, 50, 100]"') \
             .mark('queue-table')
+        self.table.props.update({'no-data-label': t('Ei palvelupyyntöjä.'),
+                                 'rows-per-page-label': t('Rivejä sivulla:')})
         self.table.add_slot('body-cell-title', _TITLE_CELL)
         make_headers_sortable(self.table)
         self.table.on('request', self._on_request)
@@ -83,7 +85,8 @@ class Queue:
         shortcuts = [(label, count, preset) for (label, count), preset in
                      zip(self._count_labels(counts), presets, strict=True)]
         self.shortcuts: list[tuple[ui.button, dict]] = []
-        with ui.row().classes('gap-3 flex-wrap my-2').props(f'aria-label="{t("Pikasuodattimet")}" role=group'):
+        with ui.row().classes('gap-3 flex-wrap my-2').props('role=group') as shortcut_row:
+            shortcut_row.props['aria-label'] = t('Pikasuodattimet')
             for label, count, preset in shortcuts:
                 button = ui.button(f'{label}: {count}', on_click=lambda p=preset: self._apply(p)) \
                     .props('outline no-caps').mark('queue-count')
@@ -157,16 +160,8 @@ class Queue:
     def _on_request(self, event) -> None:
         if not still_allowed(self.user):
             return
-        requested = event.args.get('pagination', {})
-        sort_by = requested.get('sortBy')
-        if sort_by == 'title':
-            sort_by = 'number'
-        self.pagination.update(
-            sortBy=sort_by if sort_by in SORT_FIELDS else self.pagination['sortBy'],
-            descending=bool(requested.get('descending', False)),
-            page=max(int(requested.get('page', 1) or 1), 1),
-            rowsPerPage=min(max(int(requested.get('rowsPerPage', 20) or 20), 1), 100),
-        )
+        self.pagination.update(requested_pagination(event.args, self.pagination, SORT_FIELDS,
+                                                    renames={'title': 'number'}))
         self.refresh()
 
     def _query(self) -> QueueFilters:

@@ -228,15 +228,16 @@ class RequestView:
                         ui.label(f'{format_datetime(change.changed_at)} {t(change.stage)}{who}')
             heading(t('Tapahtumaloki'), 2, classes='mt-4')
             events = audit.events_for_request(self.user, self.number)
-            ui.table(columns=[
+            log_table = ui.table(columns=[
                 {'name': 'at', 'label': t('Aika'), 'field': 'at', 'align': 'left'},
                 {'name': 'actor', 'label': t('Tekijä'), 'field': 'actor', 'align': 'left'},
                 {'name': 'event', 'label': t('Tapahtuma'), 'field': 'event', 'align': 'left'},
                 {'name': 'details', 'label': t('Tiedot'), 'field': 'details', 'align': 'left'},
             ], rows=[{'id': index, 'at': format_datetime(e.at), 'actor': e.actor or '–', 'event': e.label,
                       'details': e.details_text} for index, e in enumerate(events)], row_key='id') \
-                .props(f'flat bordered dense wrap-cells hide-pagination :rows-per-page-options="[0]" '
-                       f'no-data-label="{t("Ei tapahtumia.")}"').classes('w-full').mark('audit-log')
+                .props('flat bordered dense wrap-cells hide-pagination :rows-per-page-options="[0]"') \
+                .classes('w-full').mark('audit-log')
+            log_table.props['no-data-label'] = t('Ei tapahtumia.')
             ui.link(t('Lataa tapahtumaloki (CSV)'), f'/kasittely/pyynto/{self.number}/loki.csv') \
                 .props('download').mark('audit-csv')
 
@@ -279,8 +280,8 @@ class RequestView:
             step = ui.select(self.form_steps, label=t('Täydennettävä kohta'), value=0) \
                 .props('outlined dense').classes('w-full').mark('write-step')
             self.text = ui.textarea(t('Teksti'), value=self.draft_text) \
-                .props(f'outlined autogrow maxlength={handling.MAX_MESSAGE_LENGTH} counter') \
-                .classes('w-full').mark('write-text')
+                .props('outlined autogrow counter').classes('w-full').mark('write-text')
+            self.text.props['maxlength'] = handling.MAX_MESSAGE_LENGTH
             self.text.props['aria-keyshortcuts'] = 'Control+Enter'
             hint = ui.label().classes('text-sm text-gray-800')
             button = ui.button(on_click=lambda: self._write(kind.value, step.value)) \

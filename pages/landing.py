@@ -75,8 +75,8 @@ def landing_page(uloskirjautunut: str | None = None) -> None:
         state['profile'] = profile
         for button, kind in ((private, 'private'), (organisation, 'organisation')):
             chosen = kind == profile
-            button.props(remove='outline' if chosen else '', add='' if chosen else 'outline')
-            button.props(f'aria-pressed={"true" if chosen else "false"}')
+            button.props.set_bool('outline', not chosen)
+            button.props['aria-pressed'] = 'true' if chosen else 'false'
         target_card.set_visibility(True)
         target.run_method('focus')
 

@@ -10,6 +10,7 @@ from nicegui import app, run, ui
 from auth import session
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from components.heading import heading_label
 from components.my_data_section import my_data_section
 from components.notices import notify_success
 from locales import current_language, t, using_language
@@ -19,7 +20,7 @@ from services.validation import format_phone
 
 
 def _heading(text: str, level: int, classes: str = 'text-xl font-bold') -> None:
-    ui.label(text).classes(classes).props(f'role=heading aria-level={level}')
+    heading_label(text, level, classes)
 
 
 def _show_errors(summary: ErrorSummary, fields: dict[str, ui.input], errors: dict[str, str]) -> None:

@@ -47,8 +47,8 @@ def _status_links(user: User, current: EmailStatus | None) -> None:
     counts = outbox.count_by_status(user)
     choices = [(None, t('Kaikki'), counts.total)] + [(status, t(STATUS_LABELS[status]), counts.by_status[status])
                                                       for status in EmailStatus]
-    with ui.element('nav').props(f'aria-label="{t("Suodata tilan mukaan")}"'), \
-            ui.row().classes('gap-2 flex-wrap my-2'):
+    with ui.element('nav') as navigation, ui.row().classes('gap-2 flex-wrap my-2'):
+        navigation.props['aria-label'] = t('Suodata tilan mukaan')
         for status, label, count in choices:
             link = ui.link(f'{label} ({count})', PATH + (f'?tila={status.value}' if status else '')) \
                 .classes('px-3 py-1 border rounded no-underline').mark('status-filter')
@@ -80,8 +80,8 @@ def _row(email: OutboxEmail, on_retry: Callable[[int], None]) -> None:
         with _cell():
             if can_retry(email):
                 ui.button(t('Yritä uudelleen'), on_click=lambda: on_retry(email.id)) \
-                    .props(f'outline no-caps aria-label="{t("Yritä uudelleen")}: {email.subject}"') \
-                    .mark(f'retry-{email.id}')
+                    .props('outline no-caps').mark(f'retry-{email.id}') \
+                    .props['aria-label'] = f'{t("Yritä uudelleen")}: {email.subject}'
 
 
 def _outbox_table(user: User, status: EmailStatus | None) -> None:

@@ -11,6 +11,7 @@ from auth import session
 from auth.sign_in_flow import set_notice
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from components.heading import heading_label
 from locales import t
 from services import registration as registration_service
 from services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
@@ -18,7 +19,7 @@ from services.registration import AlreadyRegistered, RegistrationForm
 
 
 def _heading(text: str, level: int, classes: str = 'text-xl font-bold mt-2') -> None:
-    ui.label(text).classes(classes).props(f'role=heading aria-level={level}')
+    heading_label(text, level, classes)
 
 
 def registration_page() -> None:

@@ -12,6 +12,7 @@ from auth import session
 from components.answers_view import answers_view, attachment_links
 from components.error_summary import ErrorSummary
 from components.frame import frame
+from components.heading import heading_label
 from components.live_updates import follow
 from components.notices import notify_success
 from components.request_tabs import confirm_draft_deletion
@@ -47,7 +48,7 @@ def edit_href(number: int) -> str:
 
 
 def _heading(text: str, level: int, classes: str = 'text-xl font-bold') -> ui.label:
-    return ui.label(text).classes(classes).props(f'role=heading aria-level={level}')
+    return heading_label(text, level, classes)
 
 
 def _not_found() -> None:
@@ -119,7 +120,8 @@ class ReplyForm:
             t('Kirjoita viesti.'): lambda value: bool((value or '').strip()),
             t('Viesti saa olla enintään {count} merkkiä.', count=REPLY_MAX_LENGTH):
                 lambda value: len(value or '') <= REPLY_MAX_LENGTH,
-        }).props(f'outlined counter maxlength={REPLY_MAX_LENGTH} autogrow').classes('w-full').mark('reply-body')
+        }).props('outlined counter autogrow').classes('w-full').mark('reply-body')
+        self.body.props['maxlength'] = REPLY_MAX_LENGTH
         self.body.without_auto_validation()
         ui.label(t('Liitteet')).classes('font-bold mt-2')
         ui.label(t('Sallitut tiedostotyypit: {types}. Enintään {size} Mt tiedostoa kohden.',
@@ -131,7 +133,8 @@ class ReplyForm:
                                 on_rejected=lambda: self._show_file_error(t(
                                     'Tiedosto on liian suuri. Suurin sallittu koko on {size} Mt.',
                                     size=get_settings().attachment_max_file_mb))) \
-            .props(f'flat accept="{accept}"').classes('reply-upload').mark('reply-upload')
+            .props('flat').classes('reply-upload').mark('reply-upload')
+        self.upload.props['accept'] = accept
         # Quasar's own header puts the file input inside a button without a name (axe: nested-interactive, label).
         # A <label> around the hidden input names it and makes the whole area the click target instead.
         self.upload.add_slot('header', _UPLOAD_HEADER.replace('LABEL', t('Lisää liitteitä')))
@@ -146,7 +149,8 @@ class ReplyForm:
         data = await event.file.read()
         try:
             checked = check_upload(event.file.name, data,
-                                   already_attached_bytes=sum(len(d) for _, d in self.files))
+                                   already_attached_bytes=sum(len(d) for _, d in self.files),
+                                   already_attached_count=len(self.files))
         except AttachmentRefused as refused:
             self._show_file_error(str(refused))
         else:
@@ -166,7 +170,8 @@ class ReplyForm:
                 with ui.row().classes('items-center gap-2').mark('pending-file'):
                     ui.label(name)
                     ui.button(t('Poista'), on_click=lambda i=index: self._remove(i)) \
-                        .props(f'flat dense no-caps color=red-10 aria-label="{t("Poista liite {name}", name=name)}"')
+                        .props('flat dense no-caps color=red-10').props['aria-label'] = t('Poista liite {name}',
+                                                                                          name=name)
 
     def _remove(self, index: int) -> None:
         del self.files[index]

@@ -6,6 +6,7 @@ from nicegui import ui
 
 from auth import session
 from components.frame import frame
+from components.heading import heading_label
 from locales import LANGUAGE_NAMES, t
 from models import User
 from services import feedback
@@ -13,7 +14,7 @@ from services.formatting import format_datetime
 
 
 def _heading(text: str, level: int, classes: str = 'text-xl font-bold') -> None:
-    ui.label(text).classes(classes).props(f'role=heading aria-level={level}')
+    heading_label(text, level, classes)
 
 
 def _field(label: str, value: str) -> None:

@@ -21,6 +21,7 @@ from models.db import session_scope
 
 from . import audit
 from .passwords import hash_password, password_problem
+from .text_hygiene import clean_line
 
 EMAIL_PATTERN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 USERNAME_PATTERN = re.compile(r'^[a-z0-9][a-z0-9._-]{2,62}$')
@@ -266,7 +267,7 @@ def create_staff_account(actor: User, *, username: str, given_name: str, surname
                          password: str) -> NewStaffAccount:
     """A handler or admin account with an argon2 password and a new TOTP secret (shown once, then only stored)."""
     require_admin(actor)
-    username, given_name, surname, email = (username.strip().lower(), given_name.strip(), surname.strip(),
+    username, given_name, surname, email = (username.strip().lower(), clean_line(given_name), clean_line(surname),
                                             email.strip().lower())
     errors = {}
     if not USERNAME_PATTERN.match(username):

@@ -3,6 +3,8 @@ given out only to those allowed to see the request."""
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass
 
 import puremagic
@@ -11,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from config import get_settings
 from locales import t
 from models import Attachment, AttachmentBlob, ServiceRequest, User
+from services.text_hygiene import clean_filename
 
 # What each allowed type's content must look like: the MIME types a content sniffer may report for it.
 CONTENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -36,11 +39,6 @@ class CheckedFile:
     data: bytes
 
 
-def _safe_filename(filename: str) -> str:
-    name = filename.replace('\\', '/').rsplit('/', 1)[-1].strip().replace('\x00', '')
-    return name[:200] or 'liite'
-
-
 def _extension(filename: str) -> str:
     extension = filename.rsplit('.', 1)[-1].lower() if '.' in filename else ''
     return EXTENSION_ALIASES.get(extension, extension)
@@ -61,14 +59,31 @@ def _sniffed_types(data: bytes) -> set[str]:
         return set()
 
 
+# An Office Open XML package declares its main part in [Content_Types].xml, and that part must be in the ZIP.
+_OOXML_MAIN_PARTS = {
+    'docx': ('word/document.xml', b'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'),
+    'xlsx': ('xl/workbook.xml', b'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'),
+}
+_CONTENT_TYPES_MAX = 256 * 1024
+
+
 def _zip_office_kind(data: bytes) -> str | None:
-    """docx and xlsx are ZIP files; their kind is told by the part names inside."""
+    """docx or xlsx when the ZIP is an OOXML package of that kind (its content types name the main part, which is
+    there); a ZIP that merely holds a `word/` folder is not."""
     if not data.startswith(b'PK\x03\x04'):
         return None
-    if b'word/' in data:
-        return 'docx'
-    if b'xl/' in data:
-        return 'xlsx'
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            info = package.getinfo('[Content_Types].xml')
+            if info.file_size > _CONTENT_TYPES_MAX:
+                return None
+            content_types = package.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, EOFError):
+        return None
+    for kind, (main_part, content_type) in _OOXML_MAIN_PARTS.items():
+        if main_part in names and content_type in content_types:
+            return kind
     return None
 
 
@@ -86,11 +101,15 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
-def check_upload(filename: str, data: bytes, *, already_attached_bytes: int = 0) -> CheckedFile:
-    """Accept a file whose content is of an allowed type matching its name, within the size limits."""
+def check_upload(filename: str, data: bytes, *, already_attached_bytes: int = 0,
+                 already_attached_count: int = 0) -> CheckedFile:
+    """Accept a file whose content is of an allowed type matching its name, within the size and count limits."""
     settings = get_settings()
-    name = _safe_filename(filename)
+    name = clean_filename(filename)
     allowed = settings.attachment_types
+    if already_attached_count >= settings.attachment_max_count:
+        raise AttachmentRefused(t('Palvelupyynnössä voi olla enintään {count} liitettä.',
+                                  count=settings.attachment_max_count))
     if not data:
         raise AttachmentRefused(t('Tiedosto {name} on tyhjä.', name=name))
     if len(data) > settings.attachment_max_file_mb * 1024 * 1024:
@@ -112,6 +131,10 @@ def check_upload(filename: str, data: bytes, *, already_attached_bytes: int = 0)
 def attached_bytes(db: Session, request_id: int) -> int:
     return db.exec(select(func.coalesce(func.sum(Attachment.size), 0))
                    .where(Attachment.request_id == request_id)).one()
+
+
+def attached_count(db: Session, request_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Attachment).where(Attachment.request_id == request_id)).one()
 
 
 def store_attachment(db: Session, request: ServiceRequest, uploader: User, checked: CheckedFile, *,

@@ -35,6 +35,7 @@ from .catalogue import service_title
 from .forms import FORMS
 from .requests import AttachmentInfo, attachment_infos
 from .stages import FINAL_STAGE, STAGES, is_stage
+from .text_hygiene import clean_text
 
 MAX_MESSAGE_LENGTH = 4000
 # Sentinels for the "assigned handler" filter.
@@ -465,7 +466,7 @@ def _tell(db: Session, request: ServiceRequest, kind: str, actor: User, *, citiz
 
 
 def _text(body: str, what: str) -> str:
-    body = (body or '').strip()
+    body = clean_text(body or '').strip()
     if not body:
         raise InvalidAction(t('Kirjoita {what}.', what=t(what)))
     if len(body) > MAX_MESSAGE_LENGTH:

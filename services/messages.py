@@ -17,8 +17,9 @@ from models import Message, MessageKind, RequestStatus, User, utcnow
 from models.db import session_scope
 
 from . import audit, live
-from .attachments import AttachmentRefused, attached_bytes, check_upload, store_attachment
+from .attachments import AttachmentRefused, attached_bytes, attached_count, check_upload, store_attachment
 from .requests import CENTRE_MESSAGE_KINDS, AttachmentInfo, RequestNotFound, attachment_infos, owned_request
+from .text_hygiene import clean_text
 
 CITIZEN_VISIBLE_KINDS = (*CENTRE_MESSAGE_KINDS, MessageKind.REPLY)
 REPLY_MAX_LENGTH = 4000
@@ -82,7 +83,7 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
     Files are checked again here (type by content, size, the request's total), whatever the page checked before.
     The request is marked as answered for the handlers and its modification time moves.
     """
-    body = body.strip()
+    body = clean_text(body).strip()
     if not body:
         raise ReplyRefused(t('Kirjoita viesti.'))
     if len(body) > REPLY_MAX_LENGTH:
@@ -92,10 +93,12 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
         if not may_reply(request.status):
             raise ReplyRefused(t('Tähän palvelupyyntöön ei voi enää vastata.'))
         already = attached_bytes(db, number)
+        count = attached_count(db, number)
         checked = []
         for filename, data in files:
             try:
-                checked.append(check_upload(filename, data, already_attached_bytes=already))
+                checked.append(check_upload(filename, data, already_attached_bytes=already,
+                                            already_attached_count=count + len(checked)))
             except AttachmentRefused as refused:
                 raise ReplyRefused(str(refused), field='attachments') from refused
             already += len(data)

@@ -19,6 +19,7 @@ from models.db import session_scope
 from . import audit
 from .identity import identity_hash, mask_identity_number
 from .passwords import hash_password, password_problem
+from .text_hygiene import clean_line
 from .validation import check_email
 
 USERNAME_PATTERN = re.compile(r'^[A-Za-z0-9._@+-]{3,254}$')
@@ -46,10 +47,11 @@ def user_for_identification(person: IdentifiedPerson, language: str = 'fi') -> i
                 person.national_id), email=person.email, language=normalise_language(language))
         # The population register is the authority on names: a changed surname shows at the next login.
         # A calling name alone never replaces the full first names already known ("Onni" for "Onni Juhani").
+        given_name, surname = clean_line(person.given_name), clean_line(person.surname)
         if not (person.given_name_is_calling_name and user.given_name):
-            user.given_name = person.given_name[:100]
-        user.surname = person.surname[:100]
-        user.display_name = (person.display_name or f'{person.given_name} {person.surname}')[:200].strip()
+            user.given_name = given_name[:100]
+        user.surname = surname[:100]
+        user.display_name = (clean_line(person.display_name or '') or f'{given_name} {surname}')[:200].strip()
         db.add(user)
         db.flush()
         assert user.id is not None

@@ -20,6 +20,7 @@ from stdnum import iso11649
 from locales import t
 
 from .forms.definition import FieldDefinition, FieldKind
+from .text_hygiene import clean_line, clean_text
 
 MAX_AMOUNT = Decimal('100000000')  # a refund above this is a typo, not a refund
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -47,8 +48,9 @@ def compact(text: str) -> str:
     return _SPACES.sub('', text).replace('-', '')
 
 
-def check_text(raw: str, *, max_length: int = 200) -> Checked:
-    value = raw.strip()
+def check_text(raw: str, *, max_length: int = 200, multiline: bool = False) -> Checked:
+    """Text without control characters (services/text_hygiene.py); one line unless `multiline`."""
+    value = (clean_text(raw) if multiline else clean_line(raw)).strip()
     if len(value) > max_length:
         return _fail(t('Teksti on liian pitkä: enintään {count} merkkiä.', count=max_length))
     return Checked(value)
@@ -239,7 +241,7 @@ Validator = Callable[[object, FieldDefinition, Context], Checked]
 
 VALIDATORS: dict[FieldKind, Validator] = {
     FieldKind.TEXT: lambda raw, field, _: check_text(str(raw), max_length=field.max_length),
-    FieldKind.TEXTAREA: lambda raw, field, _: check_text(str(raw), max_length=field.max_length),
+    FieldKind.TEXTAREA: lambda raw, field, _: check_text(str(raw), max_length=field.max_length, multiline=True),
     FieldKind.EMAIL: lambda raw, _field, _: check_email(str(raw)),
     FieldKind.PHONE: lambda raw, _field, _: check_phone(str(raw)),
     FieldKind.IBAN: lambda raw, _field, _: check_iban(str(raw)),

@@ -31,6 +31,7 @@ from models.db import session_scope
 from . import attachments as attachment_store
 from . import live, notifications
 from .forms import FieldKind, FormDefinition, get_form
+from .text_hygiene import clean_value
 from .validation import Context, check_field
 
 
@@ -225,7 +226,8 @@ def add_attachment(user_id: int, number: int, field_name: str, filename: str, da
         if definition is None or definition.kind != FieldKind.ATTACHMENTS:
             raise RequestNotAvailable(field_name)
         checked = attachment_store.check_upload(filename, data,
-                                                already_attached_bytes=attachment_store.attached_bytes(db, number))
+                                                already_attached_bytes=attachment_store.attached_bytes(db, number),
+                                                already_attached_count=attachment_store.attached_count(db, number))
         uploader = db.get(User, user_id)
         assert uploader is not None
         attachment = attachment_store.store_attachment(db, request, uploader, checked, field_name=field_name)
@@ -289,7 +291,8 @@ def send_request(user_id: int, number: int, *, context: Context | None = None) -
             normalised |= validate_step(form, index, request.answers, attachment_counts={}, context=context).answers
         resent = request.completion_requested
         now = utcnow()
-        values: dict = {'status': RequestStatus.SENT, 'answers': normalised, 'completion_requested': False,
+        # A Core UPDATE passes no session flush: clean the answers here (services/text_hygiene.py).
+        values: dict = {'status': RequestStatus.SENT, 'answers': clean_value(normalised), 'completion_requested': False,
                         'modified_at': now, 'current_step': len(form.steps),
                         'version': ServiceRequest.version + 1}
         if resent:
