@@ -26,13 +26,13 @@ def _client_address(request: Request) -> str:
 
 def hand_off(user_id: int, next_path: str) -> None:
     """The secret was right: continue over HTTP, where the new browser id can be set (`auth.sign_in_flow`)."""
-    key = sign_in_flow.offerhand_off(user_id, 'password')
+    key = sign_in_flow.offer_hand_off(user_id, 'password')
     ui.navigate.to(f'{HAND_OFF_PATH}?lippu={quote(key)}&next={quote(next_path)}')
 
 
 async def complete_password_sign_in(request: Request, lippu: str = '', next: str | None = None) -> RedirectResponse:
     """Redeem the ticket the password or TOTP form left in this browser: new browser id, session, then `next`."""
-    redeemed = sign_in_flow.redeemhand_off(lippu)
+    redeemed = sign_in_flow.redeem_hand_off(lippu)
     if redeemed is None:
         return RedirectResponse('/kirjaudu/salasana', status_code=303)
     user_id, method = redeemed
