@@ -118,6 +118,7 @@ def test_metadata_has_organisation_contacts_service_names_and_only_strong_algori
 def test_the_entity_id_does_not_follow_base_url(idp: TestIdentityProvider, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('SAML_SP_ENTITY_ID', 'https://asiointi.example.fi/sp')
     monkeypatch.setenv('BASE_URL', 'https://uusi-osoite.example.fi')
+    monkeypatch.setenv('ALLOW_INSECURE_DEMO_ON_NETWORK', 'true')  # the bundled test IdP on a public address
     root = ElementTree.fromstring(saml_sp.metadata_xml(config.reload_settings()))
     assert root.get('entityID') == 'https://asiointi.example.fi/sp'
     acs = root.find(f'{MD_NS}SPSSODescriptor/{MD_NS}AssertionConsumerService')
@@ -395,6 +396,7 @@ def test_the_login_cookie_is_samesite_none_and_secure_behind_https(settings_env:
     from pages.saml import _set_login_cookie
 
     monkeypatch.setenv('BASE_URL', 'https://asiointi.example.fi')
+    monkeypatch.setenv('ALLOW_INSECURE_DEMO_ON_NETWORK', 'true')  # the bundled test IdP on a public address
     config.reload_settings()
     response = Response()
     _set_login_cookie(response, 'binding', 900)
