@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from nicegui import app, ui
 
 from auth import session
+from auth.session import NOTICE_KEY
 from config import get_settings
 from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
 from models import User, UserRole
@@ -17,7 +18,6 @@ from .idle_warning import idle_warning
 from .kiosk import kiosk_controls, kiosk_warning
 from .language import apply_page_language, language_for, remember_language
 
-NOTICE_KEY = 'notice'  # app.storage.user key of a one-time notice for the next page
 BRAND_COLOUR = '#00466e'  # white text on it: contrast 10:1
 
 CITIZEN_NAVIGATION = (
