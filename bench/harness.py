@@ -2,6 +2,7 @@
 folder and database) and a scratch PostgreSQL database. Tests import this module; it imports nothing from tests."""
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -9,12 +10,37 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+T = TypeVar('T')
+POLL_INTERVAL = 0.05  # seconds between two looks at a condition
+
+
+def wait_until(condition: Callable[[], T], what: str, seconds: float = 30) -> T:
+    """Look at `condition` until it is truthy and return it; fail naming `what` after `seconds` (a deadline, not a
+    wait: on a fast machine this returns at the first look that succeeds)."""
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f'timed out after {seconds} s waiting for {what}')
+        time.sleep(POLL_INTERVAL)  # polling a condition, not waiting for time to pass
+    return result
+
+
+async def wait_until_async(condition: Callable[[], T], what: str, seconds: float = 30) -> T:
+    """`wait_until` on the event loop: the awaited pauses let the code under test run meanwhile."""
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f'timed out after {seconds} s waiting for {what}')
+        await asyncio.sleep(POLL_INTERVAL)  # polling a condition, not waiting for time to pass
+    return result
 
 
 def free_port() -> int:
@@ -62,17 +88,22 @@ def start_portal(data_dir: Path, database_url: str, **settings: str) -> PortalSe
     process = subprocess.Popen([sys.executable, 'main.py'], cwd=PROJECT_DIR, env=env, stdout=log_file,
                                stderr=subprocess.STDOUT)
     server = PortalServer(f'http://127.0.0.1:{port}', data_dir, database_url, process, log_path)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f'portal exited at start:\n{server.log()}')
-        try:
-            with urllib.request.urlopen(f'{server.base_url}/health', timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    server.stop()
+    try:
+        wait_until(lambda: _answers_health(server), 'the portal to answer /health', 60)
+    except AssertionError:
+        server.stop()
+        raise RuntimeError(f'portal did not start in 60 s:\n{server.log()}') from None
+    return server
+
+
+def _answers_health(server: PortalServer) -> bool:
+    if server.process.poll() is not None:
+        raise RuntimeError(f'portal exited at start:\n{server.log()}')
+    try:
+        with urllib.request.urlopen(f'{server.base_url}/health', timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
     raise RuntimeError(f'portal did not start in 60 s:\n{server.log()}')
 
 
