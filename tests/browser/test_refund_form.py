@@ -207,9 +207,9 @@ def test_draft_is_saved_and_resumed_at_the_same_step_with_every_answer(page: Pag
 
 
 def test_changes_are_kept_when_the_tab_is_closed(page: Page) -> None:
-    open_form(page, REFUND)
     sockets: list[WebSocket] = []
-    page.on('websocket', sockets.append)
+    page.on('websocket', lambda socket: sockets.append(socket))
+    open_form(page, REFUND)
     press_continue(page)  # creates the draft
     number = draft_number(page)
     # The change must have reached the server before the tab goes: wait for the frame that carries it.
