@@ -44,7 +44,7 @@ from saml2.sigver import verify_redirect_signature
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from config import Settings, get_settings
 from models import SamlPendingRequest, SamlSeenAssertion, UserSession, utcnow
@@ -186,8 +186,8 @@ def _claim_pending(relay_state: str) -> SamlPendingRequest:
             raise SamlRefused('unsolicited', 'unknown RelayState')
         # A conditional update, so two simultaneous posts of one answer cannot both win.
         claimed = db.exec(update(SamlPendingRequest)  # type: ignore[call-overload]
-                          .where(SamlPendingRequest.request_id == pending.request_id,
-                                 SamlPendingRequest.used_at.is_(None))  # type: ignore[union-attr]
+                          .where(col(SamlPendingRequest.request_id) == pending.request_id,
+                                 col(SamlPendingRequest.used_at).is_(None))
                           .values(used_at=now)).rowcount
     if claimed != 1:
         raise SamlRefused('replayed', 'request already answered')

@@ -68,7 +68,8 @@ def test_no_import_cycles_in_auth() -> None:
             if _top(module) == 'auth'}
     cycles = set()
     for start in auth:
-        stack, seen = [(start, (start,))], set()
+        stack: list[tuple[str, tuple[str, ...]]] = [(start, (start,))]
+        seen: set[str] = set()
         while stack:
             module, path = stack.pop()
             for name in auth.get(module, ()):
