@@ -185,7 +185,7 @@ def _claim_pending(relay_state: str) -> SamlPendingRequest:
         if pending is None:
             raise SamlRefused('unsolicited', 'unknown RelayState')
         # A conditional update, so two simultaneous posts of one answer cannot both win.
-        claimed = db.exec(update(SamlPendingRequest)  # type: ignore[call-overload]
+        claimed = db.exec(update(SamlPendingRequest)
                           .where(col(SamlPendingRequest.request_id) == pending.request_id,
                                  col(SamlPendingRequest.used_at).is_(None))
                           .values(used_at=now)).rowcount

@@ -138,7 +138,7 @@ def _header(user: User | None, lang: str) -> None:
 
 
 def _navigation(active: str | None, user: User) -> None:
-    items = CITIZEN_NAVIGATION
+    items: tuple[tuple[str, str, str], ...] = CITIZEN_NAVIGATION
     if user.is_staff:
         items = HANDLER_NAVIGATION + (ADMIN_NAVIGATION if user.role == UserRole.ADMIN else ())
     with ui.element('nav').classes('portal-nav portal-menu-item w-full bg-white shadow-sm') as nav:

@@ -1,5 +1,5 @@
 """Customer organisations and regions as the pages need them."""
-from sqlmodel import col, select
+from sqlmodel import select
 
 from models import Organisation, Region
 from models.db import session_scope
@@ -8,9 +8,9 @@ from models.db import session_scope
 def organisation_options() -> dict[int, str]:
     """Active organisations for a search-as-you-type list: {id: name}, by name."""
     with session_scope() as db:
-        rows = db.exec(select(col(Organisation.id), Organisation.name).where(Organisation.active)
+        rows = db.exec(select(Organisation.id, Organisation.name).where(Organisation.active)
                        .order_by(Organisation.name)).all()
-    return {organisation_id: name for organisation_id, name in rows}
+    return {organisation_id: name for organisation_id, name in rows if organisation_id is not None}  # saved rows
 
 
 def region_by_name(name: str) -> Region | None:
