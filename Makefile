@@ -5,19 +5,33 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-unit test-pages test-browser test-security test-scaleout lint bench clean demo-reset saml-metadata
+.PHONY: run test test-unit test-pages test-browser test-security test-scaleout lint typecheck lock bench clean demo-reset \
+	saml-metadata
 
+# python3-venv first: without it `python3 -m venv` fails with a message about ensurepip that does not say what to do.
 $(PY):
+	@PYTHON=$(PYTHON) scripts/require-debian-packages python3-venv openssl
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(RUN_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# The exact versions of requirements*.txt (hashes checked), then the project itself without resolving anything again.
+$(RUN_STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+$(TEST_STAMP): requirements-test.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@ $(RUN_STAMP)
+
+# Refresh the lock files from pyproject.toml (newest versions its ranges allow); commit both files.
+PIP_COMPILE := $(PY) -m piptools compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+lock: | $(PY)
+	$(PY) -m pip install --quiet pip-tools
+	$(PIP_COMPILE) --upgrade --output-file=requirements.txt pyproject.toml
+	$(PIP_COMPILE) --upgrade --extra test --output-file=requirements-test.txt pyproject.toml
 
 .env:
 	cp .env.example .env
@@ -60,6 +74,10 @@ demo-reset: $(RUN_STAMP) .env
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory typecheck
+# mypy, configured in pyproject.toml ([tool.mypy]: the files and how strict).
+typecheck: $(TEST_STAMP)
+	$(VENV)/bin/mypy
 
 bench: $(TEST_STAMP)
 	@scripts/require-debian-packages xmlsec1

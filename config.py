@@ -323,10 +323,11 @@ def _read_saml_settings(env: Mapping[str, str], mode: str, base_url: str, mail_f
             missing = ' and '.join(name for name in pair if not keys[name])
             raise ConfigError(f'{missing} must be set{" when SIGN_IN_MODE is production" if production else ""} '
                               f'(a key and its certificate go together)')
-        if given:
+        key, certificate = keys[pair[0]], keys[pair[1]]
+        if key and certificate:
             from auth.saml_keys import check_key_and_certificate
 
-            problem = check_key_and_certificate(keys[pair[0]], keys[pair[1]], require_ca_issued=production)
+            problem = check_key_and_certificate(key, certificate, require_ca_issued=production)
             if problem:
                 raise ConfigError(f'{pair[1]}: {problem}')
 

@@ -117,7 +117,7 @@ def check_usable(xml: str) -> None:
     if valid_until and not before(valid_until):
         raise MetadataRefused(f'metadata expired (validUntil {valid_until})')
 
-    from .saml_sp import ATTRIBUTE_MAP_DIR
+    from .saml_sp_metadata import ATTRIBUTE_MAP_DIR
 
     store = MetadataStore(ac_factory(str(ATTRIBUTE_MAP_DIR)), None)
     try:

@@ -24,15 +24,13 @@ import threading
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, ExtensionElement, md
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, ExtensionElement
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
-from saml2.metadata import entity_descriptor, metadata_tostring_fix
 from saml2.response import StatusError
-from saml2.saml import NAMEID_FORMAT_TRANSIENT, name_id_from_string
+from saml2.saml import name_id_from_string
 from saml2.samlp import (
     STATUS_RESPONDER,
     STATUS_SUCCESS,
@@ -43,43 +41,34 @@ from saml2.samlp import (
     StatusMessage,
 )
 from saml2.sigver import verify_redirect_signature
-from saml2.validate import valid_instance
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from config import Settings, get_settings
 from models import SamlPendingRequest, SamlSeenAssertion, UserSession, utcnow
 from models.db import session_scope
 
 from . import saml_idp_metadata
-from .saml_attributes import OPTIONAL, REQUIRED, person_from_attributes
-from .saml_keys import ensure_keypair
+from .saml_attributes import person_from_attributes
+from .saml_sp_metadata import CLOCK_SKEW_SECONDS, LOA_URIS, STRONG_ALGORITHMS, VETUMA_NAMESPACE, sp_settings
+
+# Re-exported: the SP's metadata and names, as callers of this module have used them.
+from .saml_sp_metadata import SERVICE_NAMES as SERVICE_NAMES
+from .saml_sp_metadata import XMLSEC_BINARY as XMLSEC_BINARY
+from .saml_sp_metadata import metadata_xml as metadata_xml
+from .saml_sp_metadata import sp_entity_id as sp_entity_id
 
 log = logging.getLogger(__name__)
 # pysaml2 logs whole decrypted assertions (identity numbers included) at INFO and ERROR: keep them out of the logs.
 # The refusals are logged here, without personal data.
 logging.getLogger('saml2').setLevel(logging.CRITICAL)
 
-XMLSEC_BINARY = '/usr/bin/xmlsec1'
-ATTRIBUTE_MAP_DIR = Path(__file__).resolve().parent / 'saml_attribute_maps'
 # Suomi.fi's levels of assurance, with the eIDAS levels it may answer with, ranked.
-LOA_URIS = {'loa2': 'http://ftn.ficora.fi/2017/loa2', 'loa3': 'http://ftn.ficora.fi/2017/loa3'}
 LOA_RANK = {'http://ftn.ficora.fi/2017/loa2': 2, 'http://eidas.europa.eu/LoA/substantial': 2,
             'http://ftn.ficora.fi/2017/loa3': 3, 'http://eidas.europa.eu/LoA/high': 3}
-VETUMA_NAMESPACE = 'urn:vetuma:SAML:2.0:extensions'  # Suomi.fi's language hint: <vetuma><LG>fi</LG></vetuma>
 PENDING_LIFETIME = timedelta(minutes=15)  # how long the user may take at the IdP
-CLOCK_SKEW_SECONDS = 60
-SERVICE_NAMES = {'fi': 'Asiakaspalveluportaali', 'sv': 'Kundtjänstportalen', 'en': 'Customer service portal'}
-SERVICE_DESCRIPTIONS = {'fi': 'Palvelukeskuksen asiakaspalveluportaali',
-                        'sv': 'Servicecentralens kundtjänstportal',
-                        'en': "The shared services centre's customer service portal"}
-# Algorithms the metadata advertises: SHA-256 or stronger (pysaml2 lists everything xmlsec1 knows, md5 and sha1 too).
-STRONG_ALGORITHMS = {'http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2001/04/xmldsig-more#sha384',
-                     'http://www.w3.org/2001/04/xmlenc#sha512', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-                     'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
-                     'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512'}
 LOGIN_COOKIE = 'portal_saml_login'  # binds a pending login to the browser that started it (login CSRF)
 
 
@@ -110,106 +99,6 @@ class SamlIdentity:
     language: str
 
 
-def _saml_folder(settings: Settings) -> Path:
-    return settings.data_dir / 'saml'
-
-
-def sp_entity_id(settings: Settings) -> str:
-    """SAML_SP_ENTITY_ID, registered at Suomi.fi; in the test modes it defaults to <BASE_URL>/saml/metadata."""
-    return settings.saml_sp_entity_id
-
-
-def _keypairs(settings: Settings) -> tuple[tuple[Path, Path], tuple[Path, Path]]:
-    """(signing key, certificate) and (encryption key, certificate): the configured ones, else generated ones."""
-    folder, host = _saml_folder(settings), urlsplit(settings.base_url).hostname
-    signing = (settings.saml_signing_key, settings.saml_signing_cert)
-    encryption = (settings.saml_encryption_key, settings.saml_encryption_cert)
-    return (signing if signing[0] and signing[1] else ensure_keypair(folder, 'sp-signing', f'{host} SAML signing'),
-            encryption if encryption[0] and encryption[1] else
-            ensure_keypair(folder, 'sp-encryption', f'{host} SAML encryption'))  # type: ignore[return-value]
-
-
-def _contact(kind: str, name_and_email: tuple[str, str], company: str) -> dict:
-    name, email = name_and_email
-    given, _, surname = name.partition(' ')
-    contact: dict = {'contact_type': kind, 'company': company, 'email_address': [f'mailto:{email}']}
-    if given:
-        contact['given_name'] = given
-    if surname:
-        contact['sur_name'] = surname
-    return contact
-
-
-def _sp_settings(settings: Settings) -> dict:
-    """The SP configuration without the IdP metadata (enough for our own metadata)."""
-    base = settings.base_url
-    (sign_key, sign_cert), (enc_key, enc_cert) = _keypairs(settings)
-    organisation = settings.saml_organization_name
-    return {
-        'entityid': sp_entity_id(settings),
-        'xmlsec_binary': XMLSEC_BINARY,
-        'attribute_map_dir': str(ATTRIBUTE_MAP_DIR),
-        'key_file': str(sign_key),
-        'cert_file': str(sign_cert),
-        'encryption_keypairs': [{'key_file': str(enc_key), 'cert_file': str(enc_cert)}],
-        'accepted_time_diff': CLOCK_SKEW_SECONDS,
-        'allow_unknown_attributes': True,
-        'entity_attributes': [{'name': 'FinnishAuthMethod', 'format': 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri',
-                               'values': [LOA_URIS[settings.saml_level_of_assurance]]}],
-        'organization': {'name': [(organisation, lang) for lang in SERVICE_NAMES],
-                         'display_name': [(organisation, lang) for lang in SERVICE_NAMES],
-                         'url': [(settings.saml_organization_url, lang) for lang in SERVICE_NAMES]},
-        'contact_person': [_contact('technical', settings.saml_technical_contact, organisation),
-                           _contact('support', settings.saml_support_contact, organisation)],
-        'service': {'sp': {
-            'ui_info': {'display_name': [{'text': text, 'lang': lang} for lang, text in SERVICE_NAMES.items()],
-                        'description': [{'text': text, 'lang': lang} for lang, text in SERVICE_DESCRIPTIONS.items()]},
-            'endpoints': {
-                'assertion_consumer_service': [(f'{base}/saml/acs', BINDING_HTTP_POST)],
-                'single_logout_service': [(f'{base}/saml/slo', BINDING_HTTP_REDIRECT)],
-            },
-            'required_attributes': REQUIRED,
-            'optional_attributes': OPTIONAL,
-            'authn_requests_signed': True,
-            'logout_requests_signed': True,
-            'logout_responses_signed': True,
-            'want_assertions_signed': True,
-            'want_response_signed': False,  # Suomi.fi signs the assertion; the response signature is optional
-            'allow_unsolicited': False,
-            'name_id_format': [NAMEID_FORMAT_TRANSIENT],
-            'name_id_policy_format': NAMEID_FORMAT_TRANSIENT,
-            'name_id_format_allow_create': False,
-            'requested_authn_context': {'authn_context_class_ref': [LOA_URIS[settings.saml_level_of_assurance]],
-                                        'comparison': 'exact'},
-            # Inside service.sp: at the top level these affect only the metadata (messages would be rsa-sha1).
-            'signing_algorithm': SIG_RSA_SHA256,
-            'digest_algorithm': DIGEST_SHA256,
-        }},
-        'signing_algorithm': SIG_RSA_SHA256,
-        'digest_algorithm': DIGEST_SHA256,
-    }
-
-
-def metadata_xml(settings: Settings | None = None) -> str:
-    """The SP metadata to register at Suomi.fi (and to give the local test IdP).
-
-    pysaml2 takes ServiceName and ServiceDescription from its top-level config in one language only, and advertises
-    every algorithm xmlsec1 knows: both are put right on the descriptor before it is written out.
-    """
-    descriptor = entity_descriptor(SPConfig().load(_sp_settings(settings or get_settings())))
-    if descriptor.extensions is not None:
-        descriptor.extensions.extension_elements = [
-            element for element in descriptor.extensions.extension_elements
-            if element.tag not in ('DigestMethod', 'SigningMethod') or
-            element.attributes.get('Algorithm') in STRONG_ALGORITHMS]
-    for service in descriptor.spsso_descriptor.attribute_consuming_service:
-        service.service_name = [md.ServiceName(text=text, lang=lang) for lang, text in SERVICE_NAMES.items()]
-        service.service_description = [md.ServiceDescription(text=text, lang=lang)
-                                       for lang, text in SERVICE_DESCRIPTIONS.items()]
-    valid_instance(descriptor)
-    return metadata_tostring_fix(descriptor, {'xs': 'http://www.w3.org/2001/XMLSchema'}, None).decode()
-
-
 def _idp_metadata_xml(settings: Settings) -> str:
     if settings.sign_in_mode == 'test-idp':
         from .test_idp import TestIdentityProvider
@@ -230,7 +119,7 @@ def client(settings: Settings | None = None) -> Saml2Client:
     key = (settings, hashlib.sha256(idp_xml.encode()).hexdigest())
     with _clients_lock:
         if key not in _clients:
-            config = SPConfig().load({**_sp_settings(settings), 'metadata': {'inline': [idp_xml]}})
+            config = SPConfig().load({**sp_settings(settings), 'metadata': {'inline': [idp_xml]}})
             _clients.clear()  # older metadata versions are no longer needed
             _clients[key] = Saml2Client(config)
         return _clients[key]
@@ -296,9 +185,9 @@ def _claim_pending(relay_state: str) -> SamlPendingRequest:
         if pending is None:
             raise SamlRefused('unsolicited', 'unknown RelayState')
         # A conditional update, so two simultaneous posts of one answer cannot both win.
-        claimed = db.exec(update(SamlPendingRequest)  # type: ignore[call-overload]
-                          .where(SamlPendingRequest.request_id == pending.request_id,
-                                 SamlPendingRequest.used_at.is_(None))  # type: ignore[union-attr]
+        claimed = db.exec(update(SamlPendingRequest)
+                          .where(col(SamlPendingRequest.request_id) == pending.request_id,
+                                 col(SamlPendingRequest.used_at).is_(None))
                           .values(used_at=now)).rowcount
     if claimed != 1:
         raise SamlRefused('replayed', 'request already answered')

@@ -31,6 +31,7 @@ SESSION_KEY = 'session_id'
 PROFILE_KEY = 'profile'
 ORGANISATION_KEY = 'organisation_id'
 LANGUAGE_KEY = 'language'
+NOTICE_KEY = 'notice'  # a one-time notice for the next page (components.frame shows it)
 # Writing last_seen on every request would make every page load a write; a minute's precision is enough.
 _TOUCH_INTERVAL = timedelta(seconds=60)
 log = logging.getLogger(__name__)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from nicegui import app
 from starlette.requests import Request
 
-from components.frame import NOTICE_KEY
 from locales import N_, current_language, t
 from models import UserSession
 from services.representation import organisation_name, represented_organisations, represents
 
 from . import session
+from .session import NOTICE_KEY
 
 HAND_OFF_KEY = 'sign_in_hand_off'
 HAND_OFF_SECONDS = 60

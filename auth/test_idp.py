@@ -29,8 +29,8 @@ from stdnum.fi import hetu
 from config import Settings
 
 from .saml_keys import ensure_keypair
-from .saml_sp import ATTRIBUTE_MAP_DIR, LOA_URIS, VETUMA_NAMESPACE, XMLSEC_BINARY
-from .saml_sp import metadata_xml as sp_metadata_xml
+from .saml_sp_metadata import ATTRIBUTE_MAP_DIR, LOA_URIS, VETUMA_NAMESPACE, XMLSEC_BINARY
+from .saml_sp_metadata import metadata_xml as sp_metadata_xml
 
 
 class TestIdpError(Exception):

@@ -25,6 +25,13 @@ CLIENT_COUNTS = (100, 300)
 SUBMITTERS = 50
 OPENING_IN_FLIGHT = 4
 
+# The answers of a complete refund request (the demo citizen's), for the drafts the benchmark sends.
+CONTACT = {'first_name': 'Onni Juhani', 'last_name': 'Korhonen', 'organisation': 'Jyväskylän kaupunki',
+           'unit': '', 'email': '645516@generated.invalid', 'phone': '0501234567', 'on_behalf': False}
+RECIPIENT = {'refund_target': 'payer', 'recipient_first_name': 'Onni Juhani', 'recipient_last_name': 'Korhonen',
+             'iban': 'FI48 2222 3333 4444 55', 'customer_number': '12345', 'refund_amount': '27,00',
+             'overpayment_date': '27.1.2023', 'billing_organisation': 'Jyväskylän kaupunki'}
+
 
 async def _open_tabs(http: httpx.AsyncClient, paths: list[str]) -> list[Tab]:
     gate = asyncio.Semaphore(OPENING_IN_FLIGHT)
@@ -80,7 +87,6 @@ async def memory_per_client(base_url: str, pid: int) -> dict[str, str]:
 def _complete_drafts(owner: int, count: int) -> list[int]:
     from services import workflow
     from services.forms import REFUND_FORM
-    from tests.unit.test_workflow import CONTACT, RECIPIENT
 
     numbers = []
     for _ in range(count):

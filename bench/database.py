@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import event, insert, text
 
-from models.db import scratch_postgres_database
+from bench.harness import scratch_postgres_database
 
 REQUESTS = int(os.environ.get('BENCH_REQUESTS', '200000'))
 CITIZENS = 20_000

@@ -139,7 +139,8 @@ def main() -> None:
         if not server:
             print('PostgreSQL: skipped (set BENCH_POSTGRES_URL to run it)')
             return
-        from models.db import dispose_engines, scratch_postgres_database
+        from bench.harness import scratch_postgres_database
+        from models.db import dispose_engines
 
         with scratch_postgres_database(server, 'bench_oma') as url:
             try:

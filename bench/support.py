@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import httpx
 import socketio
 
-from tests.support.server import PortalServer, start_portal
+from bench.harness import PortalServer, start_portal
 
 DEMO_PASSWORD = 'Demo-salasana-2026'
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from nicegui import app, background_tasks, run, ui
 from nicegui.events import UploadEventArguments
 
+from auth.session import NOTICE_KEY
 from config import get_settings
 from locales import t
 from models import Attachment
@@ -27,7 +28,6 @@ from services.validation import check_field, iban_details
 from services.workflow import EditableRequest, RequestIncomplete, RequestNotAvailable
 
 from .error_summary import ErrorSummary
-from .frame import NOTICE_KEY
 from .withdrawal import withdraw_button
 
 AUTOSAVE_DELAY_SECONDS = 1.0  # a pause in typing this long saves the draft

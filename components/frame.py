@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from nicegui import app, ui
 
 from auth import session
+from auth.session import NOTICE_KEY
 from config import get_settings
 from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
 from models import User, UserRole
@@ -17,7 +18,6 @@ from .idle_warning import idle_warning
 from .kiosk import kiosk_controls, kiosk_warning
 from .language import apply_page_language, language_for, remember_language
 
-NOTICE_KEY = 'notice'  # app.storage.user key of a one-time notice for the next page
 BRAND_COLOUR = '#00466e'  # white text on it: contrast 10:1
 
 CITIZEN_NAVIGATION = (
@@ -138,7 +138,7 @@ def _header(user: User | None, lang: str) -> None:
 
 
 def _navigation(active: str | None, user: User) -> None:
-    items = CITIZEN_NAVIGATION
+    items: tuple[tuple[str, str, str], ...] = CITIZEN_NAVIGATION
     if user.is_staff:
         items = HANDLER_NAVIGATION + (ADMIN_NAVIGATION if user.role == UserRole.ADMIN else ())
     with ui.element('nav').classes('portal-nav portal-menu-item w-full bg-white shadow-sm') as nav:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,23 +53,6 @@ def dispose_engines(url_suffix: str = '') -> None:
     """Close and forget the engines whose URL ends with `url_suffix` (all of them by default)."""
     for url in [url for url in _engines if url.endswith(url_suffix)]:
         _engines.pop(url).dispose()
-
-
-@contextmanager
-def scratch_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
-    """A new empty database on the PostgreSQL server of `server_url`, dropped afterwards (tests and benchmarks)."""
-    import psycopg
-
-    admin = server_url.replace('postgresql+psycopg://', 'postgresql://')
-    name = f'{prefix}_{uuid.uuid4().hex[:12]}'
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE {name}')
-    try:
-        yield admin.rsplit('/', 1)[0] + f'/{name}'
-    finally:
-        dispose_engines(f'/{name}')
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
 
 
 @contextmanager

@@ -116,6 +116,8 @@ def _password_form(user: User) -> None:
                                            confirm=fields['confirm'].value or '', keep_session=this_session)
 
             errors = await run.io_bound(change)
+            if errors is None:  # run.io_bound gives None when the app is shutting down
+                return
             _show_errors(summary, fields, errors)
             if not errors:
                 for field in fields.values():

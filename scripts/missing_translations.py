@@ -6,7 +6,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from locales import catalogue
-from tests.unit.test_translations import texts_in_code, texts_in_forms
+from locales.texts import texts_in_code, texts_in_forms
 
 lang = sys.argv[1] if len(sys.argv) > 1 else 'sv'
 missing = sorted((texts_in_code() | texts_in_forms()) - set(catalogue(lang)))

@@ -43,7 +43,7 @@ def load_account(user: User) -> AccountDetails:
         row = db.get(User, user.id)
         assert row is not None
         organisations = db.exec(select(Organisation.name).join(Representation,
-                                                               Representation.organisation_id == Organisation.id)
+                                                               col(Representation.organisation_id) == Organisation.id)
                                 .where(Representation.user_id == row.id).order_by(col(Organisation.name))).all()
         return AccountDetails(given_name=row.given_name, surname=row.surname, full_name=row.full_name,
                               email=row.email, email_allowed=row.email_allowed, phone=row.phone,

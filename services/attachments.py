@@ -140,12 +140,14 @@ def attached_count(db: Session, request_id: int) -> int:
 def store_attachment(db: Session, request: ServiceRequest, uploader: User, checked: CheckedFile, *,
                      field_name: str = 'attachments', message_id: int | None = None) -> Attachment:
     """Save a checked file with its request (in the caller's transaction)."""
+    assert request.id is not None, 'the request is saved before its attachments'
     attachment = Attachment(request_id=request.id, message_id=message_id, field_name=field_name,
                             uploaded_by_id=uploader.id, filename=checked.filename,
                             content_type=checked.content_type, size=len(checked.data),
                             sha256=hashlib.sha256(checked.data).hexdigest())
     db.add(attachment)
     db.flush()
+    assert attachment.id is not None  # the flush gave it its id
     db.add(AttachmentBlob(attachment_id=attachment.id, data=checked.data))
     return attachment
 

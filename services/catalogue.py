@@ -1,7 +1,7 @@
 """Which services are offered to whom: the `Service` rows mirror the form catalogue in `services.forms`."""
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import Service, ServiceAudience
 from models.db import session_scope
@@ -23,7 +23,7 @@ def offered_forms(profile_kind: str) -> list[FormDefinition]:
     wanted = {ServiceAudience.BOTH, ServiceAudience.ORGANISATION if profile_kind == 'organisation'
               else ServiceAudience.PRIVATE}
     with session_scope() as db:
-        rows = db.exec(select(Service).where(Service.active).order_by(Service.position)).all()
+        rows = db.exec(select(Service).where(Service.active).order_by(col(Service.position))).all()
     return [FORMS[row.code] for row in rows if row.audience in wanted and row.code in FORMS]
 
 

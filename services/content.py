@@ -11,7 +11,7 @@ def latest_news(region_id: int | None, limit: int = 5) -> list[NewsItem]:
     with session_scope() as db:
         query = select(NewsItem).where(NewsItem.active)
         if region_id is not None:
-            query = query.where(or_(col(NewsItem.region_id).is_(None), NewsItem.region_id == region_id))
+            query = query.where(or_(col(NewsItem.region_id).is_(None), col(NewsItem.region_id) == region_id))
         return list(db.exec(query.order_by(col(NewsItem.published_at).desc()).limit(limit)).all())
 
 

@@ -32,7 +32,7 @@ def reset_demo_data() -> dict[str, int]:
     deleted: dict[str, int] = {}
     with session_scope() as db:
         for table in reversed(SQLModel.metadata.sorted_tables):
-            deleted[table.name] = db.exec(delete(table)).rowcount  # type: ignore[call-overload]
+            deleted[table.name] = db.exec(delete(table)).rowcount
     sync_services()
     load_demo_data()
     log.warning('Demo data reset: %d rows deleted and the demo data loaded again', sum(deleted.values()))

@@ -51,7 +51,7 @@ def _safe_filename(name: str) -> str:
 
 def _person(db: Session, user: User) -> dict[str, Any]:
     organisations = db.exec(select(Organisation.name).join(Representation,
-                                                           Representation.organisation_id == Organisation.id)
+                                                           col(Representation.organisation_id) == Organisation.id)
                             .where(Representation.user_id == user.id).order_by(col(Organisation.name))).all()
     return {
         'given_name': user.given_name, 'surname': user.surname, 'display_name': user.display_name,

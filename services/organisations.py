@@ -10,7 +10,7 @@ def organisation_options() -> dict[int, str]:
     with session_scope() as db:
         rows = db.exec(select(Organisation.id, Organisation.name).where(Organisation.active)
                        .order_by(Organisation.name)).all()
-    return {organisation_id: name for organisation_id, name in rows}
+    return {organisation_id: name for organisation_id, name in rows if organisation_id is not None}  # saved rows
 
 
 def region_by_name(name: str) -> Region | None:

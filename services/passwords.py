@@ -16,7 +16,8 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        _hasher.verify(password_hash or _DUMMY_HASH, password)  # raises unless it matches (the dummy costs the same)
+        return password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

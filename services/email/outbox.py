@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select, update
 
 from models import EmailStatus, OutboxEmail, ServiceRequest, User, utcnow
@@ -120,7 +120,7 @@ def list_outbox(viewer: User, status: EmailStatus | None = None, limit: int = 20
 def _own_emails(user: User):
     """Emails about the user's own requests, and the user's other emails (registration) sent to their address."""
     own_requests = select(ServiceRequest.id).where(ServiceRequest.owner_id == user.id)
-    conditions = [col(OutboxEmail.request_id).in_(own_requests)]
+    conditions: list[ColumnElement[bool]] = [col(OutboxEmail.request_id).in_(own_requests)]
     if user.email:
         conditions.append(and_(col(OutboxEmail.request_id).is_(None),
                                func.lower(OutboxEmail.recipient) == user.email.lower()))

@@ -12,10 +12,10 @@ from playwright.sync_api import Page, expect
 
 from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD
 from tests.browser.conftest import sign_in_with_password
-from tests.support.browser import axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
 from tests.support.staff import unused_totp_code
 
-SHOTS = Path('/tmp/shots/reach')
+SHOTS = SHOTS_DIR / 'reach'
 HEADINGS = {'fi': ('Suomi', 'Saavutettavuusseloste', 'Valvontaviranomainen', 'Lähetä palaute'),
             'sv': ('Svenska', 'Tillgänglighetsutlåtande', 'Tillsynsmyndighet', 'Skicka respons'),
             'en': ('English', 'Accessibility statement', 'Enforcement authority', 'Send feedback')}

@@ -1,11 +1,11 @@
 """The running portal (main.py as a real server) delivers its outbox over SMTP by itself and stops cleanly."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from bench.harness import wait_until
 from models import EmailStatus, Message, MessageKind, OutboxEmail, ServiceRequest
 from models.db import get_engine
 from services import notifications
@@ -27,15 +27,16 @@ def test_portal_delivers_the_outbox_and_stops_cleanly(tmp_path: Path) -> None:
                 db.add(message)
                 notifications.centre_message(db, request, message)
                 db.commit()
-            deadline = time.monotonic() + 20
-            while not smtp.received and time.monotonic() < deadline:
-                time.sleep(0.1)
+            wait_until(lambda: smtp.received, 'the question email', 20)
             assert [mail.subject for mail in smtp.received] == ['Lisäkysymys palvelupyyntöön 978373']
             assert smtp.received[0].recipients == ['645516@generated.invalid']
             assert 'Liitättekö tiliotteen?' in smtp.received[0].body('plain')
-            time.sleep(0.5)
-            with Session(get_engine(url)) as db:
-                assert db.exec(select(OutboxEmail.status)).all() == [EmailStatus.SENT]
+
+            def statuses() -> list[EmailStatus]:
+                with Session(get_engine(url)) as db:
+                    return list(db.exec(select(OutboxEmail.status)).all())
+
+            wait_until(lambda: statuses() == [EmailStatus.SENT], 'the outbox to mark the email sent', 20)
         finally:
             portal.stop()
             smtp.stop()

@@ -1,9 +1,9 @@
 """The outbox in a real browser: a handler reads the emails, retries a failed one, opens one; a citizen reads their
-own emails in the development mailbox. Screenshots go to /tmp/shots/email/; every page passes axe (WCAG 2.1 AA)."""
+own emails in the development mailbox.
+Screenshots go to test-artifacts/shots/email/; every page passes axe (WCAG 2.1 AA)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,11 +14,11 @@ from models.db import get_engine
 from services import notifications
 from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD
 from tests.browser.conftest import sign_in_with_password
-from tests.support.browser import axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
 from tests.support.server import PortalServer
 from tests.support.staff import unused_totp_code
 
-SHOTS = Path('/tmp/shots/email')
+SHOTS = SHOTS_DIR / 'email'
 QUESTION = 'Hei, liitättekö vielä kuvan tiliotteesta, josta liikasuoritus näkyy?'
 
 

@@ -5,22 +5,21 @@ is in the citizen's Valmiit with the resolution, and the resolution email arrive
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.harness import wait_until
 from tests.browser.conftest import sign_in_with_password
 from tests.browser.test_refund_form import fill_contact_step, fill_recipient_step, press_continue
-from tests.support.browser import axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
 from tests.support.databases import fresh_database_url
 from tests.support.server import PortalServer, start_portal
 from tests.support.smtp import ReceivedEmail, SmtpTestServer
 from tests.support.staff import DEMO_PASSWORD, sign_in_as_staff
 
-SHOTS = Path('/tmp/shots/handling')
+SHOTS = SHOTS_DIR / 'handling'
 CITIZEN_EMAIL = '645516@generated.invalid'
 QUESTION = 'Hei, voisitteko kertoa, mistä laskusta liikasuoritus on syntynyt?'
 REPLY = 'Liikasuoritus koskee laskua 1, maksoin sen kahteen kertaan.'
@@ -49,15 +48,12 @@ def portal(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpTestServer) -> It
 
 def wait_for_email(smtp: SmtpTestServer, number: int, needle: str, timeout: float = 45) -> ReceivedEmail:
     """The email about request `number` whose text has `needle` (the delivery loop polls every few seconds)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for received in list(smtp.received):
-            text = received.body('plain')
-            if str(number) in received.subject + text and needle in text:
-                return received
-        time.sleep(0.5)
-    subjects = [received.subject for received in smtp.received]
-    raise AssertionError(f'no email about {number} containing {needle!r}; got {subjects}')
+    def found() -> ReceivedEmail | None:
+        return next((received for received in list(smtp.received)
+                     if str(number) in received.subject + received.body('plain') and needle in received.body('plain')),
+                    None)
+
+    return wait_until(found, f'an email about {number} containing {needle!r}', timeout)
 
 
 def shot(page: Page, name: str) -> None:

@@ -3,17 +3,16 @@ filters and search, a conflict between two handlers, the admin pages; axe on eac
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import sign_in_with_password
-from tests.support.browser import axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
 from tests.support.server import PortalServer
 from tests.support.staff import DEMO_PASSWORD, sign_in_as_staff, staff_routes
 
-SHOTS = Path('/tmp/shots/handling')
+SHOTS = SHOTS_DIR / 'handling'
 
 
 @pytest.fixture(scope='module')
@@ -145,9 +144,20 @@ def test_dashboard_shows_the_figures(page: Page) -> None:
         .to_be_visible()
     expect(page.get_by_role('heading', name='Kauimmin odottaneet avoimet palvelupyynnöt')).to_be_visible()
     expect(page.get_by_role('link', name=re.compile('^978635 : '))).to_be_visible()
-    page.wait_for_timeout(500)  # let the charts draw before the picture
+    _wait_for_charts_drawn(page)
     shot(page, 'dashboard-1280')
     assert axe_violations(page) == []
+
+
+def _wait_for_charts_drawn(page: Page) -> None:
+    """ECharts animates its bars on a canvas: drawn means two frames in a row show the same pixels."""
+    page.wait_for_function("""() => {
+        const canvases = [...document.querySelectorAll('.nicegui-echart canvas')];
+        const pixels = canvases.map(canvas => canvas.toDataURL()).join();
+        const settled = canvases.length > 0 && window.__chartPixels === pixels;
+        window.__chartPixels = pixels;
+        return settled;
+    }""", polling='raf')
 
 
 def test_admin_pages_save_and_show_errors(page: Page) -> None:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from services.demo_data import DEMO_PASSWORD
 from tests.browser.conftest import sign_in_with_password
-from tests.support.browser import axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
 from tests.support.databases import fresh_database_url
 from tests.support.server import PortalServer, start_portal
 from tests.support.sign_in import start_suomifi_sign_in
 
-SHOTS = Path('/tmp/shots/reach')
+SHOTS = SHOTS_DIR / 'reach'
 IDLE_SECONDS = 20
 SIGNED_OUT = re.compile(r'/\?uloskirjautunut=1$')
 
@@ -94,7 +93,7 @@ def test_idle_countdown_signs_out_by_itself(page: Page) -> None:
     expect(countdown).to_have_attribute('role', 'timer')
     first = countdown.inner_text()
     previous_tab = page.evaluate('sessionStorage.__nicegui_tab_id')
-    page.wait_for_timeout(2500)
+    expect(countdown).not_to_have_text(first, timeout=5000)  # it ticks (each second)
     later = countdown.inner_text()
     assert later < first, (first, later)  # '0:17' < '0:20': it counts down
     page.wait_for_url(SIGNED_OUT, timeout=(IDLE_SECONDS + 15) * 1000)

@@ -11,11 +11,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import sign_in_with_password
-from tests.support.browser import WCAG_TAGS, axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, WCAG_TAGS, axe_violations, wait_for_page
 from tests.support.server import PortalServer
 
 DEMO_PASSWORD = 'Demo-salasana-2026'
-SHOTS = Path('/tmp/shots/oma_asiointi')
+SHOTS = SHOTS_DIR / 'oma_asiointi'
 REFUND = 'Tilinumeron ilmoittaminen liikasuorituksen palauttamista varten'
 TAX_CARD = 'Verokortin toimittaminen'
 PDF = b'%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
@@ -71,8 +71,13 @@ def _open(page: Page, path: str) -> None:
 
 
 def _panel(page: Page) -> Locator:
-    """The tab panel on show (while tabs slide, two are visible for a moment)."""
-    panels = page.locator('.q-tab-panel:visible')
+    """The tab panel on show, once the tabs have stopped sliding.
+
+    While Quasar slides from one panel to the next, both are in the page (the leaving and the entering one carry
+    `q-transition--…` classes): a plain `.q-tab-panel:visible` then matches two elements, and any later use of the lazy
+    locator fails in strict mode. Without those the locator means one panel, or none mid-slide (Playwright retries).
+    """
+    panels = page.locator('.q-tab-panel:visible:not([class*="q-transition--"])')
     expect(panels).to_have_count(1)
     return panels
 

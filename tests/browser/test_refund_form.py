@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocket, expect
 
 from tests.browser.conftest import sign_in_with_password
-from tests.support.browser import axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_animations, wait_for_page
 from tests.support.databases import fresh_database_url
 from tests.support.server import PortalServer, start_portal
 
 DEMO_PASSWORD = 'Demo-salasana-2026'
-SHOTS = Path('/tmp/shots/service_forms')
+SHOTS = SHOTS_DIR / 'service_forms'
 REFUND = '/palvelut/tilinumero-liikasuoritus'
 TAX_CARD = '/palvelut/verokortti'
 PDF = b'%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n'
@@ -38,7 +38,7 @@ def shot(page: Page, name: str) -> None:
 
 def assert_accessible(page: Page) -> None:
     page.wait_for_load_state('networkidle')
-    page.wait_for_timeout(400)  # let Quasar's transitions end: axe measures colours mid-fade otherwise
+    wait_for_animations(page)
     violations = axe_violations(page)
     assert violations == [], '\n'.join(violations)
 
@@ -207,11 +207,15 @@ def test_draft_is_saved_and_resumed_at_the_same_step_with_every_answer(page: Pag
 
 
 def test_changes_are_kept_when_the_tab_is_closed(page: Page) -> None:
+    sockets: list[WebSocket] = []
+    page.on('websocket', lambda socket: sockets.append(socket))
     open_form(page, REFUND)
     press_continue(page)  # creates the draft
     number = draft_number(page)
-    field(page, 'Asiakasnumero *').fill('99887')
-    page.wait_for_timeout(300)
+    # The change must have reached the server before the tab goes: wait for the frame that carries it.
+    with next(socket for socket in reversed(sockets) if not socket.is_closed()) \
+            .expect_event('framesent', lambda payload: '99887' in str(payload)):
+        field(page, 'Asiakasnumero *').fill('99887')
     page.goto('/oma-asiointi')  # leaving the page drops the connection: the change is saved then
     wait_for_page(page)
     page.goto(f'/palvelupyynto/{number}/muokkaa')

@@ -1,5 +1,6 @@
 """Sign-in in Chromium through the bundled test IdP: real AuthnRequests, signed and encrypted assertions, single
-logout, the first-login registration, refusal pages and the idle warning. Screenshots go to /tmp/shots/sign-in/."""
+logout, the first-login registration, refusal pages and the idle warning.
+Screenshots go to test-artifacts/shots/sign-in/."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -9,10 +10,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import sign_in_with_password
-from tests.support.browser import axe_violations, wait_for_page
+from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
 from tests.support.server import PortalServer
 
-SHOTS = Path('/tmp/shots/sign-in')
+SHOTS = SHOTS_DIR / 'sign-in'
 DEMO_PASSWORD = 'Demo-salasana-2026'
 
 

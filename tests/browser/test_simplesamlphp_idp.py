@@ -3,25 +3,25 @@ behaves (tests/support/simplesamlphp.py), the portal in SIGN_IN_MODE=suomifi-tes
 
 Chromium goes through a first login with registration, SP-initiated logout, a second login without registration,
 IdP-initiated logout, a replayed response and an answer at a weaker level of assurance than asked. Screenshots go to
-/tmp/shots/simplesamlphp/. Needs Debian's simplesamlphp, php-cli, php-xml and php-mbstring (`make test` installs them).
+test-artifacts/shots/simplesamlphp/. Needs Debian's simplesamlphp, php-cli, php-xml and php-mbstring
+(`make test` installs them).
 """
 from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Request, expect
 from sqlalchemy import create_engine, text
 
-from tests.support.browser import wait_for_page
+from tests.support.browser import SHOTS_DIR, wait_for_page
 from tests.support.databases import fresh_database_url
 from tests.support.server import PortalServer, start_portal
 from tests.support.sign_in import start_suomifi_sign_in
 from tests.support.simplesamlphp import LOA3, SimpleSamlPhp, start_simplesamlphp
 
-SHOTS = Path('/tmp/shots/simplesamlphp')
+SHOTS = SHOTS_DIR / 'simplesamlphp'
 LOGIN_COOKIE = 'portal_saml_login'
 
 

@@ -2,11 +2,10 @@
 lockout, the registration form's validation, and the refusal page."""
 from __future__ import annotations
 
-import asyncio
-
 from nicegui.testing import User
 from sqlmodel import select
 
+from bench.harness import wait_until_async
 from models import Organisation
 from models.db import session_scope
 from services.passwords import hash_password
@@ -62,11 +61,8 @@ async def test_continuing_without_choosing_an_organisation_says_what_to_do(user:
 
 async def _attempt_finished(user: User) -> None:
     """The page empties the password field when the (threaded) check has answered."""
-    for _ in range(200):
-        if user.find(marker='password').elements.pop().value == '':
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError('the sign-in attempt did not finish')
+    await wait_until_async(lambda: user.find(marker='password').elements.pop().value == '',
+                           'the sign-in attempt to finish', 10)
 
 
 async def test_a_wrong_password_gets_one_generic_message_and_repeated_failures_wait(
@@ -123,10 +119,7 @@ async def test_the_registration_form_checks_its_fields_and_keeps_what_was_typed(
     # The help text under the field says the same words, so wait for the field's own error: otherwise the next
     # click lands while this answer is still being checked.
     password_field = user.find(marker='registration-password').elements.pop()
-    for _ in range(100):
-        if password_field.error:
-            break
-        await asyncio.sleep(0.1)
+    await wait_until_async(lambda: password_field.error, 'the password field to show its error', 10)
     assert password_field.error == 'Salasanassa on oltava vähintään 12 merkkiä.'
     await user.should_see('Salasanassa on oltava vähintään 12 merkkiä.')
     user.find(marker='registration-password').clear().type('kolme iloista kissaa')

@@ -11,7 +11,6 @@ import shutil
 import socket
 import string
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from bench.harness import wait_until
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.databases import POSTGRES_ENV, fresh_database_url
 from tests.support.server import PROJECT_DIR, PortalServer, free_port, start_portal
@@ -104,15 +104,19 @@ def start_nginx(run_dir: Path, upstream_ports: list[int]) -> Nginx:
                    capture_output=True)
     process = subprocess.Popen([NGINX, '-p', str(run_dir), '-c', str(config_path), '-g', 'daemon off;'],
                                stdout=subprocess.DEVNULL, stderr=(run_dir / 'stderr.log').open('w'))
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+    def accepts() -> bool:
         try:
             socket.create_connection(('127.0.0.1', port), timeout=1).close()
-            return Nginx(f'http://127.0.0.1:{port}', process, run_dir)
+            return True
         except OSError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.1)
+            return False
+
+    try:
+        wait_until(lambda: accepts() or process.poll() is not None, 'nginx to listen', 10)
+        if process.poll() is None:
+            return Nginx(f'http://127.0.0.1:{port}', process, run_dir)
+    except AssertionError:
+        pass
     process.kill()
     raise RuntimeError(f'nginx did not start: {(run_dir / "stderr.log").read_text()}')
 

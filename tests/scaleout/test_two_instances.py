@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -17,11 +16,11 @@ from tests.browser.test_refund_form import (
     fill_recipient_step,
     press_continue,
 )
-from tests.support.browser import wait_for_page
+from tests.support.browser import SHOTS_DIR, wait_for_page
 
 from .conftest import Cluster
 
-SHOTS = Path('/tmp/shots/scaleout')
+SHOTS = SHOTS_DIR / 'scaleout'
 
 
 def _served_by(page: Page, path: str) -> str:

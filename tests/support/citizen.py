@@ -13,7 +13,9 @@ def user_id(username: str) -> int:
     from models.db import session_scope
 
     with session_scope() as db:
-        return db.exec(select(User.id).where(User.username == username)).one()
+        found = db.exec(select(User.id).where(User.username == username)).one()
+    assert found is not None  # a saved row
+    return found
 
 
 def complete_draft(owner: int, *, with_attachment: bool = False) -> int:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from models.db import get_engine, scratch_postgres_database
+from bench.harness import scratch_postgres_database
+from models.db import get_engine
 
 POSTGRES_ENV = 'TEST_POSTGRES_URL'  # e.g. postgresql://postgres@127.0.0.1:5432/test
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from auth.saml_keys import ensure_keypair
+from bench.harness import wait_until
 from tests.support.server import free_port, stop_process
 
 SIMPLESAMLPHP = Path('/usr/share/simplesamlphp')
@@ -184,14 +184,17 @@ if (is_file($spFile)) {{
          '-S', f'127.0.0.1:{port}', '-t', str(SIMPLESAMLPHP / 'www')],
         cwd=folder, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     server = SimpleSamlPhp(base_url, folder, process, log_path)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def answers() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f'SimpleSAMLphp exited at start:\n{server.log()}')
         try:
-            if 'EntityDescriptor' in server.metadata_xml():
-                return server
+            return 'EntityDescriptor' in server.metadata_xml()
         except OSError:
-            time.sleep(0.2)
+            return False
+
+    try:
+        return wait_until(answers, 'SimpleSAMLphp to serve its metadata', 30) and server
+    except AssertionError:
+        pass
     server.stop()
     raise RuntimeError(f'SimpleSAMLphp did not answer in 30 s:\n{server.log()}')

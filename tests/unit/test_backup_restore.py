@@ -21,9 +21,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 import config
-from models.db import dispose_engines, scratch_postgres_database
+from models.db import dispose_engines
 from tests.support.citizen import SignedInCitizen, attachment_for, complete_draft, user_id
-from tests.support.databases import POSTGRES_ENV, fresh_database_url
+from tests.support.databases import POSTGRES_ENV, fresh_database_url, scratch_postgres_database
 from tests.support.server import PROJECT_DIR, PortalServer, start_portal
 
 pytestmark = pytest.mark.db

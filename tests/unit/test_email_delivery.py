@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
+from bench.harness import wait_until_async
 from models import AuditEvent, EmailStatus, OutboxEmail, User, UserRole, utcnow
 from models.db import session_scope
 from services.email import outbox
@@ -22,6 +22,27 @@ from services.email.templates import EmailContent, EmailKind
 from tests.support.smtp import SmtpTestServer
 
 FAST_RETRIES = RetryPolicy(first_delay=timedelta(seconds=1), max_delay=timedelta(seconds=2), max_attempts=10)
+
+
+class Clock:
+    """The outbox's clock, moved on by the test instead of waiting: an hour ahead of the real time, so that emails
+    enqueued now (stamped with the real time by the model) are due at once."""
+
+    def __init__(self) -> None:
+        self.now = utcnow() + timedelta(hours=1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(outbox, 'utcnow', clock)
+    return clock
 
 
 @pytest.fixture
@@ -60,7 +81,8 @@ def test_backoff_doubles_up_to_the_cap() -> None:
 
 
 @pytest.mark.db
-def test_emails_wait_out_an_outage_and_arrive_once_with_two_workers(database: str, smtp: SmtpTestServer) -> None:
+def test_emails_wait_out_an_outage_and_arrive_once_with_two_workers(database: str, smtp: SmtpTestServer,
+                                                                    clock: Clock) -> None:
     ids = add_emails(30)
     # Delays long enough that a slow round never sees its own rescheduled emails come due again.
     outage_policy = RetryPolicy(first_delay=timedelta(seconds=1), max_delay=timedelta(seconds=4), max_attempts=10)
@@ -69,7 +91,7 @@ def test_emails_wait_out_an_outage_and_arrive_once_with_two_workers(database: st
 
     # The server is down: every round leaves the emails pending, each time waiting longer.
     for attempt in (1, 2, 3):
-        started = utcnow()
+        started = clock()
         assert asyncio.run(during_outage.deliver_due()) == 30
         state = rows()
         assert {row.status for row in state.values()} == {EmailStatus.PENDING}
@@ -79,9 +101,9 @@ def test_emails_wait_out_an_outage_and_arrive_once_with_two_workers(database: st
         wait = outage_policy.delay(attempt)
         for row in state.values():
             assert row.locked_by is None and row.locked_until is None
-            assert started + wait <= row.next_attempt_at <= utcnow() + wait
+            assert started + wait <= row.next_attempt_at <= clock() + wait
         assert asyncio.run(during_outage.deliver_due()) == 0  # nothing is due before its time
-        time.sleep(max(row.next_attempt_at for row in state.values()).timestamp() - time.time() + 0.01)
+        clock.advance(max(row.next_attempt_at for row in state.values()) - clock() + timedelta(milliseconds=10))
 
     # The server is back: two instances deliver at the same time; every email arrives exactly once.
     smtp.start()
@@ -128,14 +150,15 @@ def test_concurrent_claims_never_share_a_row(database: str) -> None:
 
 
 @pytest.mark.db
-def test_the_claim_of_a_dead_instance_lapses_and_another_delivers(database: str, smtp: SmtpTestServer) -> None:
+def test_the_claim_of_a_dead_instance_lapses_and_another_delivers(database: str, smtp: SmtpTestServer,
+                                                                  clock: Clock) -> None:
     smtp.start()
     [email_id] = add_emails(1)
     [claimed] = outbox.claim_due('dead-instance', limit=10, lease=timedelta(seconds=0.5))
     assert claimed.id == email_id
     alive = worker(smtp, 'alive')
     assert asyncio.run(alive.deliver_due()) == 0  # the claim still holds
-    time.sleep(0.6)
+    clock.advance(timedelta(seconds=0.6))
     assert asyncio.run(alive.deliver_due()) == 1
     assert [mail.subject for mail in smtp.received] == ['Viesti 0']
     assert rows()[email_id].status == EmailStatus.SENT
@@ -161,7 +184,7 @@ def test_permanently_refused_address_is_marked_failed_with_the_reason(database: 
 
 
 @pytest.mark.db
-def test_temporary_refusal_is_retried_until_accepted(database: str, smtp: SmtpTestServer) -> None:
+def test_temporary_refusal_is_retried_until_accepted(database: str, smtp: SmtpTestServer, clock: Clock) -> None:
     smtp.handler.refuse_temporarily.add('tayna@example.org')
     smtp.start()
     [email_id] = add_emails(1, recipient='tayna@example.org')
@@ -170,10 +193,10 @@ def test_temporary_refusal_is_retried_until_accepted(database: str, smtp: SmtpTe
     row = rows()[email_id]
     assert (row.status, row.attempts) == (EmailStatus.PENDING, 1)
     assert row.last_error.startswith('451 4.3.0')
-    assert row.next_attempt_at > utcnow()
+    assert row.next_attempt_at > clock()
 
     smtp.handler.refuse_temporarily.clear()
-    time.sleep(FAST_RETRIES.delay(1).total_seconds() + 0.05)
+    clock.advance(FAST_RETRIES.delay(1) + timedelta(milliseconds=50))
     asyncio.run(delivery.deliver_due())
     row = rows()[email_id]
     assert (row.status, row.attempts) == (EmailStatus.SENT, 2)
@@ -254,10 +277,7 @@ async def test_app_delivery_loop_starts_delivers_and_stops(database: str, smtp: 
     add_emails(3)
     await delivery.start_email_delivery()
     try:
-        for _ in range(100):
-            if len(smtp.received) == 3:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until_async(lambda: len(smtp.received) == 3, 'the background loop to deliver three emails')
     finally:
         await asyncio.wait_for(delivery.stop_email_delivery(), timeout=5)
     assert sorted(mail.subject for mail in smtp.received) == ['Viesti 0', 'Viesti 1', 'Viesti 2']

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.harness import wait_until
 from tests.support.citizen import complete_draft, send_through_the_page, user_id
 from tests.support.server import PortalServer, free_port, start_portal
 
@@ -64,11 +64,7 @@ def total(samples: Samples, name: str, **labels: str) -> float:
 
 
 def wait_for(condition, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f'timed out waiting for {what}')
-        time.sleep(0.1)
+    wait_until(condition, what, seconds)
 
 
 def test_the_endpoint_needs_the_token_or_the_local_port(portal: tuple[PortalServer, int]) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from bench.harness import wait_until_async
 from models import (
     Attachment,
     AttachmentBlob,
@@ -196,10 +197,7 @@ async def test_the_schedule_runs_a_pass_at_start_but_not_in_a_demo(owner: User, 
     config.reload_settings()
     await retention.start_retention_schedule()
     try:
-        for _ in range(100):
-            if _events('draft_expiry_warned'):
-                break
-            await asyncio.sleep(0.05)
+        await wait_until_async(lambda: _events('draft_expiry_warned'), 'the schedule to warn of the draft')
         assert [e.request_id for e in _events('draft_expiry_warned')] == [number]
     finally:
         retention._task.cancel()

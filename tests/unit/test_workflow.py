@@ -1,8 +1,9 @@
 """The request workflow without a browser: drafts, saving, attachments, sending once, and ownership."""
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models import (
     FIRST_STAGE,
@@ -104,11 +105,23 @@ def test_send_validates_every_step(people: dict[str, int]) -> None:
     assert workflow.open_draft(people['onni'], number).answers['iban'] == 'FI11 2222 3333 4444 55'
 
 
-def test_send_once_even_when_sent_twice_at_the_same_time(people: dict[str, int]) -> None:
+def test_send_once_even_when_sent_twice_at_the_same_time(people: dict[str, int],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     number = _complete_draft(people['onni'])
+    # Force the race: both sends have read the request as a draft (they count its attachments next) before either
+    # writes, so only the conditional UPDATE can keep the second one from sending again.
+    both_read_the_draft = threading.Barrier(2, timeout=30)
+    count_attachments = workflow.attachment_counts
+
+    def counted_together(db: Session, request_number: int) -> dict[str, int]:
+        both_read_the_draft.wait()
+        return count_attachments(db, request_number)
+
+    monkeypatch.setattr(workflow, 'attachment_counts', counted_together)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda _: workflow.send_request(people['onni'], number), range(2)))
     assert sorted(result.sent_now for result in results) == [False, True]
+    monkeypatch.setattr(workflow, 'attachment_counts', count_attachments)  # a third send, alone
     assert workflow.send_request(people['onni'], number).sent_now is False
     with session_scope() as db:
         request = db.get(ServiceRequest, number)
