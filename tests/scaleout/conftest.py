@@ -31,7 +31,8 @@ NGINX = shutil.which('nginx') or '/usr/sbin/nginx'
 NGINX_TEMPLATE = PROJECT_DIR / 'deploy' / 'nginx.conf'
 # Secrets every instance shares: the session cookie must verify anywhere, identity hashes must match.
 SHARED_SECRETS = {'STORAGE_SECRET': 'scale-out-test-storage-secret-0123456789',
-                  'IDENTITY_HASH_KEY': 'scale-out-test-identity-hash-key-0123456789'}
+                  'IDENTITY_HASH_KEY': 'scale-out-test-identity-hash-key-0123456789',
+                  'TOTP_ENCRYPTION_KEY': 'scale-out-test-totp-encryption-key-0123456789'}
 
 
 def _missing_services() -> list[str]:
@@ -87,10 +88,10 @@ class Nginx:
             self.process.wait(timeout=10)
 
 
-def start_nginx(run_dir: Path, upstream_ports: list[int]) -> Nginx:
+def start_nginx(run_dir: Path, upstream_ports: list[int], port: int | None = None) -> Nginx:
     """nginx with deploy/nginx.conf rendered into `run_dir`, in front of the given local ports."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     servers = '\n'.join(f'        server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;' for p in upstream_ports)
     # safe_substitute: nginx's own $variables stay as they are; only the ${...} placeholders are filled in.
     config = string.Template(NGINX_TEMPLATE.read_text(encoding='utf-8')).safe_substitute(
@@ -143,11 +144,13 @@ def _instance_port(server: PortalServer) -> int:
 def cluster(tmp_path: Path, postgres_url: str) -> Iterator[Cluster]:
     """Two portal instances on one PostgreSQL database and one Redis, behind nginx."""
     prefix = f'portal-scaleout-{uuid.uuid4().hex[:8]}:'
+    # Every instance knows the proxy's address as its BASE_URL, as in production (the socket accepts only that origin).
+    proxy_port = free_port()
     settings = {**SHARED_SECRETS, 'NICEGUI_REDIS_URL': f'redis://{REDIS_HOST}:{REDIS_PORT}/0',
-                'NICEGUI_REDIS_KEY_PREFIX': prefix}
+                'NICEGUI_REDIS_KEY_PREFIX': prefix, 'BASE_URL': f'http://127.0.0.1:{proxy_port}'}
     # One after the other: the first migrates and loads the demo data, the second finds them there.
     instances = [start_portal(tmp_path / f'instance{n}', postgres_url, **settings) for n in (1, 2)]
-    proxy = start_nginx(tmp_path / 'nginx', [_instance_port(i) for i in instances])
+    proxy = start_nginx(tmp_path / 'nginx', [_instance_port(i) for i in instances], proxy_port)
     yield Cluster(proxy, instances, postgres_url, prefix)
     proxy.stop()
     for instance in instances:
