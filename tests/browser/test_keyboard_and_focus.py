@@ -99,11 +99,19 @@ def test_quick_filters_say_whether_they_are_on(page: Page) -> None:
     expect(filters.filter(has_text='Käsittelyssä')).to_have_attribute('aria-pressed', 'false')
 
 
+def _wait_for_menu_to_settle(page: Page) -> None:
+    """axe measures colours as drawn: wait until the menu's fade-in has finished (mid-fade its text is pale)."""
+    page.wait_for_function('''() => { const menu = document.querySelector('.q-menu');
+        return menu && menu.getAnimations({subtree: true}).every(a => a.playState === 'finished')
+            && !/q-transition--/.test(menu.className); }''')
+
+
 def test_every_open_drop_down_passes_axe(page: Page) -> None:
     sign_in_as_staff(page)
     for label in ('Tila', 'Palvelu', 'KIELI'):
         page.get_by_label(label, exact=True).click()
         expect(page.locator('.q-menu [role=option]').first).to_be_visible()
+        _wait_for_menu_to_settle(page)
         assert axe_violations(page) == [], label
         page.keyboard.press('Escape')
         expect(page.locator('.q-menu')).to_have_count(0)
@@ -112,6 +120,7 @@ def test_every_open_drop_down_passes_axe(page: Page) -> None:
     for label in ('Uusi käsittelyvaihe', 'Siirrä käsittelijälle'):
         page.get_by_label(label).click()
         expect(page.locator('.q-menu [role=option]').first).to_be_visible()
+        _wait_for_menu_to_settle(page)
         assert axe_violations(page) == [], label
         page.keyboard.press('Escape')
         expect(page.locator('.q-menu')).to_have_count(0)
