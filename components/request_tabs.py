@@ -184,7 +184,8 @@ class RequestTabs:
                     self.unread_labels[status] = ui.label('').classes('text-xs font-bold text-red-900 leading-tight')
                 self.tab_elements[status] = tab
         self.tables: list[RequestTable] = []
-        with ui.tab_panels(self.tabs, value=self.tab_elements[RequestStatus.DRAFT]) \
+        # No slide between panels: a redraw during Quasar's slide could leave both panels on show.
+        with ui.tab_panels(self.tabs, value=self.tab_elements[RequestStatus.DRAFT], animated=False) \
                 .classes('w-full bg-transparent'):
             for status, tab in self.tab_elements.items():
                 with ui.tab_panel(tab).classes('px-0'):

@@ -71,13 +71,13 @@ def _open(page: Page, path: str) -> None:
 
 
 def _panel(page: Page) -> Locator:
-    """The tab panel on show, once the tabs have stopped sliding.
+    """The tab panel on show, or coming into view.
 
-    While Quasar slides from one panel to the next, both are in the page (the leaving and the entering one carry
-    `q-transition--…` classes): a plain `.q-tab-panel:visible` then matches two elements, and any later use of the lazy
-    locator fails in strict mode. Without those the locator means one panel, or none mid-slide (Playwright retries).
+    While Quasar slides from one panel to the next, both are in the page (the leaving one carries a
+    `q-transition--…-leave…` class): a plain `.q-tab-panel:visible` then matches two elements and fails in strict mode.
+    Leaving the leaving one out means one panel at every moment, even when a busy machine draws the slide slowly.
     """
-    panels = page.locator('.q-tab-panel:visible:not([class*="q-transition--"])')
+    panels = page.locator('.q-tab-panel:visible:not([class*="-leave"])')
     expect(panels).to_have_count(1)
     return panels
 
