@@ -42,7 +42,8 @@ async def test_every_script_of_a_page_carries_the_nonce_of_its_response(attacker
 
 
 def test_behind_https_browsers_are_told_to_stay_on_https(tmp_path) -> None:
-    settings = load_settings({'DATA_DIR': str(tmp_path), 'BASE_URL': 'https://asiointi.example.fi'})
+    settings = load_settings({'DATA_DIR': str(tmp_path), 'BASE_URL': 'https://asiointi.example.fi',
+                              'ALLOW_INSECURE_DEMO_ON_NETWORK': 'true'})  # the default test IdP on a public address
     headers = security_headers(settings, 'n')
     assert headers['Strict-Transport-Security'].startswith('max-age=')
     assert 'wss://asiointi.example.fi' in headers['Content-Security-Policy']
