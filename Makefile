@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-unit test-pages test-browser test-security test-scaleout lint typecheck lock bench clean demo-reset \
+.PHONY: translations run test test-unit test-pages test-browser test-security test-scaleout lint typecheck lock bench clean demo-reset \
 	saml-metadata
 
 # python3-venv first: without it `python3 -m venv` fails with a message about ensurepip that does not say what to do.
@@ -18,6 +18,7 @@ $(PY):
 $(RUN_STAMP): requirements.txt pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(VENV)/bin/pybabel compile --domain messages --directory locales  # also done at start when missing or stale
 	touch $@
 
 $(TEST_STAMP): requirements-test.txt pyproject.toml | $(PY)
@@ -32,6 +33,24 @@ lock: | $(PY)
 	$(PY) -m pip install --quiet pip-tools
 	$(PIP_COMPILE) --upgrade --output-file=requirements.txt pyproject.toml
 	$(PIP_COMPILE) --upgrade --extra test --output-file=requirements-test.txt pyproject.toml
+
+# Extract every t()/N_()/nt()/pt() text into locales/messages.pot, update the sv/en .po files from it (fold in
+# any old JSON catalogue, see scripts/json_to_po.py) and compile the .mo files. Translators edit only the .po files.
+TRANSLATION_SOURCES := main.py config.py pages components auth services
+translations: $(RUN_STAMP)
+	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --no-default-keywords --keywords t --keywords N_ \
+		--keywords nt:1,2 --keywords pt:1c,2 --add-comments Translators: --width 120 --sort-by-file \
+		--project Monetra --copyright-holder Monetra --output-file locales/messages.pot $(TRANSLATION_SOURCES)
+	for lang in sv en; do \
+		if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(VENV)/bin/pybabel update --domain messages --input-file locales/messages.pot --output-dir locales \
+				--locale $$lang --width 120 --ignore-obsolete --previous; \
+		else \
+			$(VENV)/bin/pybabel init --domain messages --input-file locales/messages.pot --output-dir locales \
+				--locale $$lang --width 120; \
+		fi; done
+	$(PY) scripts/json_to_po.py sv en
+	$(VENV)/bin/pybabel compile --domain messages --directory locales --statistics
 
 .env:
 	cp .env.example .env

@@ -13,19 +13,13 @@ from nicegui import ui
 from components.heading import heading_label
 from locales import t
 from services.answers import EMPTY, display_value
+from services.formatting import format_file_size
 from services.forms import FieldKind, FormDefinition
 from services.requests import AttachmentInfo
 
 
 def attachment_href(attachment_id: int) -> str:
     return f'/liitteet/{attachment_id}'
-
-
-def format_size(size: int) -> str:
-    """'12 kt' / '1,4 Mt' (Finnish units; kept short for lists of files)."""
-    if size < 1024 * 1024:
-        return t('{size} kt', size=max(1, round(size / 1024)))
-    return t('{size} Mt', size=f'{size / 1024 / 1024:.1f}'.replace('.', ','))
 
 
 def attachment_links(attachments: Sequence[AttachmentInfo]) -> None:
@@ -35,7 +29,7 @@ def attachment_links(attachments: Sequence[AttachmentInfo]) -> None:
             with ui.element('li'):
                 ui.link(attachment.filename, attachment_href(attachment.id)).props('download') \
                     .mark('attachment-link')
-                ui.label(f' ({format_size(attachment.size)})').classes('inline text-sm text-gray-700')
+                ui.label(f' ({format_file_size(attachment.size)})').classes('inline text-sm text-gray-700')
 
 
 def answers_view(form: FormDefinition, answers: dict, attachments: Sequence[AttachmentInfo] = (), *,

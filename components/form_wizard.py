@@ -23,6 +23,7 @@ from models import Attachment
 from services import workflow
 from services.answers import display_value
 from services.attachments import AttachmentRefused
+from services.formatting import format_file_size
 from services.forms import FieldDefinition, FieldKind, FormDefinition
 from services.validation import check_field, iban_details
 from services.workflow import EditableRequest, RequestIncomplete, RequestNotAvailable
@@ -352,7 +353,7 @@ class FormWizard:
                         ui.icon('attach_file').props('aria-hidden=true')
                         ui.link(attachment.filename, f'/liitteet/{attachment.id}', new_tab=True) \
                             .mark(f'attachment-{attachment.filename}')
-                        ui.label(f'({_size(attachment.size)})').classes('text-sm text-gray-800')
+                        ui.label(f'({format_file_size(attachment.size)})').classes('text-sm text-gray-800')
                         remove = ui.button(t('Poista'), on_click=lambda _e, a=attachment, n=field_name:
                                            self._remove_attachment(n, a)).props('flat dense no-caps color=negative')
                         remove.props['aria-label'] = t('Poista liite {name}', name=attachment.filename)
@@ -612,11 +613,6 @@ class FormWizard:
                                 else:
                                     ui.label(display_value(definition, answers.get(definition.name))) \
                                         .mark(f'preview-{definition.name}')
-
-
-def _size(size: int) -> str:
-    return f'{size / 1024 / 1024:.1f} Mt'.replace('.', ',') if size >= 1024 * 1024 else \
-        f'{max(1, round(size / 1024))} kt'
 
 
 def wizard_for_draft(draft: EditableRequest, user_id: int, organisation_names: tuple[str, ...]) -> FormWizard:

@@ -129,18 +129,20 @@ def kiosk_warning() -> None:
     if not get_settings().kiosk_mode:
         return
     explanation = t('Tiedot tyhjennetään ja sivu aloittaa alusta, kun aika loppuu. Paina Jatka, jos haluat jatkaa.')
+    title, seconds, continue_label = t('Oletko vielä paikalla?'), t('sekuntia'), t('Jatka')
+    announcement = t('Sivu aloittaa alusta {seconds} sekunnin kuluttua. Paina Jatka, jos haluat jatkaa.')
     ui.html(
         '<div id="kiosk-overlay" class="kiosk-overlay" role="alertdialog" aria-modal="true" '
         'aria-labelledby="kiosk-overlay-title" aria-describedby="kiosk-overlay-text" hidden>'
-        f'<h2 id="kiosk-overlay-title">{html.escape(t("Oletko vielä paikalla?"))}</h2>'
+        f'<h2 id="kiosk-overlay-title">{html.escape(title)}</h2>'
         '<div class="kiosk-seconds"><span id="kiosk-seconds"></span>'
-        f' <span class="text-2xl">{html.escape(t("sekuntia"))}</span></div>'
+        f' <span class="text-2xl">{html.escape(seconds)}</span></div>'
         f'<p id="kiosk-overlay-text">{html.escape(explanation)}</p>'
-        f'<button type="button" id="kiosk-continue" data-marker="kiosk-continue">{html.escape(t("Jatka"))}</button>'
+        f'<button type="button" id="kiosk-continue" data-marker="kiosk-continue">{html.escape(continue_label)}</button>'
         '</div>'
         # Said once, when the warning starts (a timer read out every second would drown everything else).
         '<span id="kiosk-notice" class="sr-only" aria-live="assertive" data-warning="'
-        f'{html.escape(t("Sivu aloittaa alusta {seconds} sekunnin kuluttua. Paina Jatka, jos haluat jatkaa."))}">'
+        f'{html.escape(announcement)}">'
         '</span>', sanitize=False)
 
 

@@ -5,8 +5,9 @@ from copy import copy
 
 from nicegui import app, context
 
+from auth import session
 from auth.session import LANGUAGE_KEY
-from locales import HTML_LANGUAGES, normalise_language
+from locales import HTML_LANGUAGES, normalise_language, set_page_language_resolver
 from models import User
 from models.db import session_scope
 
@@ -15,6 +16,14 @@ def language_for(user: User | None) -> str:
     if user is not None:
         return normalise_language(user.language)
     return normalise_language(app.storage.user.get(LANGUAGE_KEY))
+
+
+def _language_of_this_page() -> str:
+    return language_for(session.current_user())
+
+
+# `t()` asks this when a page builds texts before `frame()` applies the language (tab titles, headings).
+set_page_language_resolver(_language_of_this_page)
 
 
 def apply_page_language(lang: str) -> None:

@@ -1,10 +1,12 @@
-"""The texts the portal shows through `t()`: every call in the code and every label of the forms (the translation test
-and scripts/missing_translations.py read them)."""
+"""The texts the portal shows: every literal given to t(), N_(), nt() (both forms) and pt() in the code, and every label
+of the forms (the translation test checks that locales/messages.pot holds them all)."""
 import ast
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-SOURCE_DIRS = ('pages', 'components', 'auth', 'services')
+SOURCE_DIRS = ('pages', 'components', 'auth', 'services', 'portal')
+# Which positional arguments of each translation function are Finnish texts (pt's first is the context).
+LITERAL_ARGUMENTS = {'t': (0,), 'N_': (0,), 'nt': (0, 1), 'pt': (1,)}
 
 
 def texts_in_code() -> set[str]:
@@ -12,9 +14,9 @@ def texts_in_code() -> set[str]:
     for folder in SOURCE_DIRS:
         for path in (PROJECT_DIR / folder).rglob('*.py'):
             for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ('t', 'N_')
-                        and node.args and isinstance(node.args[0], ast.Constant)):
-                    texts.add(str(node.args[0].value))
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LITERAL_ARGUMENTS:
+                    texts |= {str(node.args[index].value) for index in LITERAL_ARGUMENTS[node.func.id]
+                              if len(node.args) > index and isinstance(node.args[index], ast.Constant)}
     return texts
 
 
@@ -29,4 +31,5 @@ def texts_in_forms() -> set[str]:
             for field in step.fields:
                 texts |= {field.label} | ({field.help} if field.help else set()) | {label for _, label in field.options}
                 texts |= {field.answer_label} if field.answer_label else set()
+                texts |= {field.required_message} if field.required_message else set()
     return texts

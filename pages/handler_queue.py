@@ -10,7 +10,7 @@ from components.queue_view import DEFAULT_FILTERS, FILTERS_KEY, ME, remember_ord
 from components.sortable_header import make_headers_sortable
 from components.table_request import requested_pagination
 from components.workbench import heading, staff_user, still_allowed
-from locales import t
+from locales import nt, t
 from models import User
 from services import live
 from services.formatting import format_datetime
@@ -176,7 +176,7 @@ class Queue:
 
     def _show(self, result: QueuePage) -> None:
         self.pagination['rowsNumber'] = result.total
-        self.summary.set_text(t('{count} palvelupyyntöä', count=result.total))
+        self.summary.set_text(nt('{count} palvelupyyntö', '{count} palvelupyyntöä', result.total))
         self._mark_shortcuts()
         self.table.pagination = dict(self.pagination)
         self.table.rows = [{

@@ -53,8 +53,9 @@ def landing_page(uloskirjautunut: str | None = None) -> None:
                 .classes('w-full max-w-lg').mark('target-organisation')
             # Quasar's select has no "no options" text of its own: the drop-down gets one, and a status line under
             # the field says it to screen readers, next to the way on without an organisation.
+            no_results = html.escape(t('Ei hakutuloksia'))
             target.add_slot('no-option', '<q-item><q-item-section class="text-grey-9">'
-                            f'{html.escape(t("Ei hakutuloksia"))}</q-item-section></q-item>')
+                            f'{no_results}</q-item-section></q-item>')
             no_match = ui.label('').classes('font-bold').props('role=status').mark('no-match')
             target.on('input-value', lambda e: no_match.set_text(
                 t('Ei hakutuloksia.') if _no_match(str(e.args or ''), options.values()) else ''))

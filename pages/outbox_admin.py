@@ -10,7 +10,7 @@ from components.email_view import STATUS_LABELS, email_bodies, email_facts, stat
 from components.frame import frame
 from components.workbench import announce, heading, staff_user
 from config import get_settings
-from locales import t
+from locales import pt, t
 from models import EmailStatus, OutboxEmail, User
 from services.email import outbox
 from services.formatting import format_datetime
@@ -45,8 +45,9 @@ def retry(user: User, email_id: int, notice: ui.element, after: Callable[[], Non
 
 def _status_links(user: User, current: EmailStatus | None) -> None:
     counts = outbox.count_by_status(user)
-    choices = [(None, t('Kaikki'), counts.total)] + [(status, t(STATUS_LABELS[status]), counts.by_status[status])
-                                                      for status in EmailStatus]
+    # Translators: a filter showing emails of every delivery status ("all emails"), not the queue's "all requests".
+    choices = [(None, pt('sähköpostit', 'Kaikki'), counts.total)] + [
+        (status, t(STATUS_LABELS[status]), counts.by_status[status]) for status in EmailStatus]
     with ui.element('nav') as navigation, ui.row().classes('gap-2 flex-wrap my-2'):
         navigation.props['aria-label'] = t('Suodata tilan mukaan')
         for status, label, count in choices:

@@ -12,7 +12,7 @@ from auth.sign_in_flow import set_notice
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from components.heading import heading_label
-from locales import t
+from locales import nt, t
 from services import registration as registration_service
 from services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from services.registration import AlreadyRegistered, RegistrationForm
@@ -54,8 +54,9 @@ def registration_page() -> None:
             username = ui.input(t('Käyttäjätunnus')) \
                 .props('outlined autocomplete=username aria-describedby=username-help').classes('w-full') \
                 .mark('registration-username')
-            ui.label(t('Salasanassa on oltava vähintään {count} merkkiä. Pitkä salalause on hyvä salasana.',
-                       count=MIN_PASSWORD_LENGTH)) \
+            ui.label(nt('Salasanassa on oltava vähintään {count} merkki. Pitkä salalause on hyvä salasana.',
+                        'Salasanassa on oltava vähintään {count} merkkiä. Pitkä salalause on hyvä salasana.',
+                       MIN_PASSWORD_LENGTH)) \
                 .props('id=password-help').classes('text-sm')
             password = ui.input(t('Salasana'), password=True, password_toggle_button=True) \
                 .props('outlined autocomplete=new-password aria-describedby=password-help').classes('w-full') \

@@ -18,7 +18,7 @@ from components.notices import notify_success
 from components.request_tabs import confirm_draft_deletion
 from components.withdrawal import withdraw_button
 from config import get_settings
-from locales import N_, t
+from locales import N_, nt, t
 from models import MessageKind, RequestStatus, User
 from services import live
 from services.attachments import AttachmentRefused, check_upload
@@ -118,7 +118,8 @@ class ReplyForm:
         self.summary = ErrorSummary()
         self.body = ui.textarea(t('Viesti'), validation={
             t('Kirjoita viesti.'): lambda value: bool((value or '').strip()),
-            t('Viesti saa olla enintään {count} merkkiä.', count=REPLY_MAX_LENGTH):
+            nt('Viesti saa olla enintään {count} merkki.',
+               'Viesti saa olla enintään {count} merkkiä.', REPLY_MAX_LENGTH):
                 lambda value: len(value or '') <= REPLY_MAX_LENGTH,
         }).props('outlined counter autogrow').classes('w-full').mark('reply-body')
         self.body.props['maxlength'] = REPLY_MAX_LENGTH

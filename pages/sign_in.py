@@ -92,8 +92,9 @@ def password_page(request: Request, next: str | None = None) -> None:
             ui.button(t('Kirjaudu'), on_click=lambda: submit()).props('no-caps type=submit').mark('submit')
 
     async def submit() -> None:
-        missing = [(field, t('Anna {name}.', name=t(label).lower())) for field, label in
-                   ((username, N_('Käyttäjätunnus')), (password, N_('Salasana'))) if not (field.value or '').strip()]
+        missing = [(field, t(message)) for field, message in
+                   ((username, N_('Anna käyttäjätunnus.')), (password, N_('Anna salasana.')))
+                   if not (field.value or '').strip()]
         messages = {id(field): message for field, message in missing}
         for field in (username, password):
             field.error = messages.get(id(field))

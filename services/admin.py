@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 from stdnum.fi import ytunnus
 
 from config import get_settings
-from locales import LANGUAGES, N_, t
+from locales import LANGUAGES, N_, nt, t
 from models import NewsItem, Organisation, Region, Representation, User, UserRole, utcnow
 from models.db import session_scope
 
@@ -74,7 +74,8 @@ def save_news(actor: User, news_id: int | None, *, title: dict[str, str], body: 
         if not title.get(lang):
             errors[f'title_{lang}'] = t('Anna otsikko ({lang}).', lang=lang)
         elif len(title[lang]) > 200:
-            errors[f'title_{lang}'] = t('Otsikko saa olla enintään {count} merkkiä.', count=200)
+            errors[f'title_{lang}'] = nt('Otsikko saa olla enintään {count} merkki.',
+                                         'Otsikko saa olla enintään {count} merkkiä.', 200)
         if not body.get(lang):
             errors[f'body_{lang}'] = t('Anna teksti ({lang}).', lang=lang)
     _check(errors)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from locales import normalise_language, t
+from locales import normalise_language, nt, t
 from models import AccessibilityFeedback, User, UserRole, utcnow
 from models.db import session_scope
 
@@ -52,13 +52,15 @@ def validate_feedback(body: str, email: str, page: str) -> dict[str, str]:
     if not text:
         errors['body'] = t('Kirjoita palautteesi.')
     elif len(text) > FEEDBACK_MAX_LENGTH:
-        errors['body'] = t('Teksti on liian pitkä: enintään {count} merkkiä.', count=FEEDBACK_MAX_LENGTH)
+        errors['body'] = nt('Teksti on liian pitkä: enintään {count} merkki.',
+                            'Teksti on liian pitkä: enintään {count} merkkiä.', FEEDBACK_MAX_LENGTH)
     if (email or '').strip():
         checked = check_email(email)
         if not checked.ok:
             errors['email'] = checked.error or ''
     if len((page or '').strip()) > PAGE_MAX_LENGTH:
-        errors['page'] = t('Teksti on liian pitkä: enintään {count} merkkiä.', count=PAGE_MAX_LENGTH)
+        errors['page'] = nt('Teksti on liian pitkä: enintään {count} merkki.',
+                            'Teksti on liian pitkä: enintään {count} merkkiä.', PAGE_MAX_LENGTH)
     return errors
 
 

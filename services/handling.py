@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from locales import N_, t
+from locales import N_, nt, t
 from models import (
     Message,
     MessageKind,
@@ -46,6 +46,7 @@ QUEUE_STATES = {
     'open': N_('Käsittelyssä'),
     'completion': N_('Täydennettävänä'),
     'done': N_('Valmiit'),
+    # Translators: the queue's filter "all service requests, whatever their state".
     'all': N_('Kaikki'),
 }
 STATUS_LABELS = {RequestStatus.DRAFT: N_('Luonnos'), RequestStatus.SENT: N_('Lähetetty'),
@@ -470,7 +471,8 @@ def _text(body: str, what: str) -> str:
     if not body:
         raise InvalidAction(t('Kirjoita {what}.', what=t(what)))
     if len(body) > MAX_MESSAGE_LENGTH:
-        raise InvalidAction(t('Teksti saa olla enintään {count} merkkiä.', count=MAX_MESSAGE_LENGTH))
+        raise InvalidAction(nt('Teksti saa olla enintään {count} merkki.',
+                               'Teksti saa olla enintään {count} merkkiä.', MAX_MESSAGE_LENGTH))
     return body
 
 

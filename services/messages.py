@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import col, select, update
 
-from locales import t
+from locales import nt, t
 from models import Message, MessageKind, RequestStatus, User, utcnow
 from models.db import session_scope
 
@@ -87,7 +87,8 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
     if not body:
         raise ReplyRefused(t('Kirjoita viesti.'))
     if len(body) > REPLY_MAX_LENGTH:
-        raise ReplyRefused(t('Viesti saa olla enintään {count} merkkiä.', count=REPLY_MAX_LENGTH))
+        raise ReplyRefused(nt('Viesti saa olla enintään {count} merkki.',
+                              'Viesti saa olla enintään {count} merkkiä.', REPLY_MAX_LENGTH))
     with session_scope() as db:
         request = owned_request(db, user, number)
         if not may_reply(request.status):

@@ -2,7 +2,7 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from locales import t
+from locales import nt, t
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 12
@@ -25,7 +25,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def password_problem(password: str, *, username: str = '') -> str | None:
     """Why a new password is not acceptable, or None. Length over composition rules (NIST SP 800-63B)."""
     if len(password) < MIN_LENGTH:
-        return t('Salasanassa on oltava vähintään {count} merkkiä.', count=MIN_LENGTH)
+        return nt('Salasanassa on oltava vähintään {count} merkki.',
+                  'Salasanassa on oltava vähintään {count} merkkiä.', MIN_LENGTH)
     if len(password) > 200:
         return t('Salasana saa olla enintään 200 merkkiä.')
     if len(set(password)) < 5:

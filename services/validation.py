@@ -17,7 +17,7 @@ from schwifty import IBAN
 from schwifty.exceptions import InvalidChecksumDigits
 from stdnum import iso11649
 
-from locales import t
+from locales import nt, t
 
 from .forms.definition import FieldDefinition, FieldKind
 from .text_hygiene import clean_line, clean_text
@@ -52,7 +52,8 @@ def check_text(raw: str, *, max_length: int = 200, multiline: bool = False) -> C
     """Text without control characters (services/text_hygiene.py); one line unless `multiline`."""
     value = (clean_text(raw) if multiline else clean_line(raw)).strip()
     if len(value) > max_length:
-        return _fail(t('Teksti on liian pitkä: enintään {count} merkkiä.', count=max_length))
+        return _fail(nt('Teksti on liian pitkä: enintään {count} merkki.',
+                        'Teksti on liian pitkä: enintään {count} merkkiä.', max_length))
     return Checked(value)
 
 
