@@ -12,6 +12,7 @@ from auth.session import NOTICE_KEY
 from config import get_settings
 from locales import LANGUAGE_NAMES, LANGUAGES, N_, t
 from models import User, UserRole
+from services.organisations import region_display_name
 
 from .accessibility import add_keyboard_support
 from .idle_warning import idle_warning
@@ -121,11 +122,12 @@ def _header(user: User | None, lang: str) -> None:
                 _info(t('ROOLI'), t(STAFF_ROLE_LABELS[user.role]))
             elif user is not None:
                 if profile.kind == 'organisation' and profile.organisation is not None:
-                    profile_text = profile.organisation.name
+                    profile_text = profile.organisation.local_name()
                 else:
                     profile_text = user.full_name
                 _info(t('ASIOINTIPROFIILI'), profile_text)
-            _info(t('ALUE'), profile.region.name if profile.region else settings.default_region)
+            _info(t('ALUE'), profile.region.local_name() if profile.region
+                  else region_display_name(settings.default_region))
             _language_selector(user, lang)
             if user is not None:
                 _info(t('KÄYTTÄJÄ'), user.full_name)

@@ -15,7 +15,7 @@ def contact_page() -> None:
             ui.label(t('Yhteystietoja ei ole vielä kirjattu.'))
             return
         with ui.card().classes('w-full max-w-2xl'):
-            ui.label(f'{get_settings().brand_name.capitalize()} {region.name}').classes('text-xl font-bold') \
+            ui.label(f'{get_settings().brand_name.capitalize()} {region.local_name()}').classes('text-xl font-bold') \
                 .props('role=heading aria-level=2')
             # One column on a phone: a long email address must wrap rather than widen the page.
             with ui.element('dl').classes('grid grid-cols-1 sm:grid-cols-[max-content_1fr] gap-x-6 sm:gap-y-2'):

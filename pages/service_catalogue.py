@@ -12,7 +12,7 @@ def service_catalogue_page() -> None:
     with frame('palvelut', title=t('Palvelut')):
         ui.label(t('Palvelut')).classes('text-3xl font-bold').props('role=heading aria-level=1')
         if profile.organisation is not None:
-            ui.label(t('Palvelut organisaatiolle {name}', name=profile.organisation.name))
+            ui.label(t('Palvelut organisaatiolle {name}', name=profile.organisation.local_name()))
         with ui.element('div').classes('grid grid-cols-1 md:grid-cols-2 gap-4 w-full mt-2'):
             for form in offered_forms(profile.kind):
                 with ui.card().classes('w-full'):

@@ -39,13 +39,15 @@ REFUND = 'tilinumero-liikasuoritus'
 TAX_CARD = 'verokortti'
 
 REGIONS = (
-    dict(name='Keski-Suomi', phone='+358 14 266 0000', email='asiakaspalvelu.keskisuomi@monetra.example',
+    dict(name='Keski-Suomi', name_translations={'sv': 'Mellersta Finland', 'en': 'Central Finland'},
+         phone='+358 14 266 0000', email='asiakaspalvelu.keskisuomi@monetra.example',
          address='Väinönkatu 1, 40100 Jyväskylä',
          service_hours={'fi': 'ma–pe klo 9–15', 'sv': 'mån–fre kl. 9–15', 'en': 'Mon–Fri 9am–3pm'},
          portal_title={'fi': 'Monetra Keski-Suomen asiakaspalveluportaali',
                        'sv': 'Monetra Mellersta Finlands kundtjänstportal',
                        'en': 'Monetra Central Finland customer service portal'}),
-    dict(name='Pohjois-Pohjanmaa', phone='+358 8 558 40000', email='asiakaspalvelu.oulu@monetra.example',
+    dict(name='Pohjois-Pohjanmaa', name_translations={'sv': 'Norra Österbotten', 'en': 'North Ostrobothnia'},
+         phone='+358 8 558 40000', email='asiakaspalvelu.oulu@monetra.example',
          address='Kansankatu 53, 90100 Oulu',
          service_hours={'fi': 'ma–pe klo 8.30–15', 'sv': 'mån–fre kl. 8.30–15', 'en': 'Mon–Fri 8.30am–3pm'},
          portal_title={'fi': 'Monetra Pohjois-Pohjanmaan asiakaspalveluportaali',
@@ -62,6 +64,17 @@ ORGANISATIONS = (
     ('Oulun kaupunki', '0187690-1', 'Pohjois-Pohjanmaa'),
     ('Kempeleen kunta', '0208062-2', 'Pohjois-Pohjanmaa'),
 )
+# The organisations' official Swedish and English names.
+ORGANISATION_NAMES = {
+    'Jyväskylän kaupunki': {'sv': 'Jyväskylä stad', 'en': 'City of Jyväskylä'},
+    'Äänekosken kaupunki': {'sv': 'Äänekoski stad', 'en': 'City of Äänekoski'},
+    'Laukaan kunta': {'sv': 'Laukas kommun', 'en': 'Municipality of Laukaa'},
+    'Muuramen kunta': {'sv': 'Muurame kommun', 'en': 'Municipality of Muurame'},
+    'Keski-Suomen hyvinvointialue': {'sv': 'Mellersta Finlands välfärdsområde',
+                                     'en': 'Wellbeing Services County of Central Finland'},
+    'Oulun kaupunki': {'sv': 'Uleåborgs stad', 'en': 'City of Oulu'},
+    'Kempeleen kunta': {'sv': 'Kempele kommun', 'en': 'Municipality of Kempele'},
+}
 
 
 def _finnish_time(text_value: str) -> datetime:
@@ -137,6 +150,12 @@ def load_demo_data() -> None:
         organisations = {name: _get_or_add(db, Organisation, {'business_id': business_id},
                                            {'name': name, 'region_id': regions[region].id})
                          for name, business_id, region in ORGANISATIONS}
+        # Installations seeded before names had translations get them too.
+        for spec in REGIONS:
+            regions[spec['name']].name_translations = regions[spec['name']].name_translations or \
+                spec['name_translations']
+        for name, organisation in organisations.items():
+            organisation.name_translations = organisation.name_translations or ORGANISATION_NAMES[name]
 
         onni = _get_or_add(db, User, {'username': 'onni.korhonen'}, dict(
             role=UserRole.CITIZEN, given_name='Onni Juhani', surname='Korhonen',
@@ -154,7 +173,7 @@ def load_demo_data() -> None:
             email='kaisa.kasittelija@monetra.example', password_hash=hash_password(DEMO_PASSWORD),
             totp_secret=DEMO_HANDLER_TOTP_SECRET, registered_at=_finnish_time('01.12.2021 10:00')))
         _get_or_add(db, User, {'username': 'admin'}, dict(
-            role=UserRole.ADMIN, given_name='Pää', surname='Käyttäjä', display_name='Pääkäyttäjä',
+            role=UserRole.ADMIN, given_name='Aino', surname='Virtanen', display_name='Aino Virtanen',
             email='admin@monetra.example', password_hash=hash_password(DEMO_PASSWORD),
             totp_secret=DEMO_HANDLER_TOTP_SECRET, registered_at=_finnish_time('01.12.2021 10:00')))
         _get_or_add(db, Representation, {'user_id': representative.id,

@@ -466,10 +466,11 @@ def _tell(db: Session, request: ServiceRequest, kind: str, actor: User, *, citiz
         live.publish_after_commit(db, topic, kind, request=request.id, actor=actor.id)
 
 
-def _text(body: str, what: str) -> str:
+def _text(body: str, missing_message: str) -> str:
+    """The text cleaned and stripped; `missing_message` (a whole N_-marked sentence) when it is empty."""
     body = clean_text(body or '').strip()
     if not body:
-        raise InvalidAction(t('Kirjoita {what}.', what=t(what)))
+        raise InvalidAction(t(missing_message))
     if len(body) > MAX_MESSAGE_LENGTH:
         raise InvalidAction(nt('Teksti saa olla enintään {count} merkki.',
                                'Teksti saa olla enintään {count} merkkiä.', MAX_MESSAGE_LENGTH))
@@ -531,7 +532,7 @@ def send_message(actor: User, number: int, expected_version: int, body: str, *, 
     from . import notifications
 
     require_staff(actor)
-    body = _text(body, N_('viesti'))
+    body = _text(body, N_('Kirjoita viesti.'))
     with session_scope() as db:
         request = _load_visible(db, actor, number)
         _require_open(request)
@@ -553,7 +554,7 @@ def ask_for_information(actor: User, number: int, expected_version: int, body: s
     from . import notifications
 
     require_staff(actor)
-    body = _text(body, N_('mitä tietoja tarvitaan'))
+    body = _text(body, N_('Kirjoita, mitä tietoja tarvitaan.'))
     with session_scope() as db:
         request = _load_visible(db, actor, number)
         _require_open(request)
@@ -571,7 +572,7 @@ def ask_for_information(actor: User, number: int, expected_version: int, body: s
 def add_note(actor: User, number: int, expected_version: int, body: str) -> int:
     """An internal note for the centre's staff; the citizen never sees it and gets no email."""
     require_staff(actor)
-    body = _text(body, N_('muistiinpano'))
+    body = _text(body, N_('Kirjoita muistiinpano.'))
     with session_scope() as db:
         request = _load_visible(db, actor, number)
         request = _change(db, number, expected_version, touch=False)
@@ -590,7 +591,7 @@ def resolve(actor: User, number: int, expected_version: int, resolution: str) ->
     from . import notifications
 
     require_staff(actor)
-    resolution = _text(resolution, N_('ratkaisu'))
+    resolution = _text(resolution, N_('Kirjoita ratkaisu.'))
     with session_scope() as db:
         request = _load_visible(db, actor, number)
         _require_open(request)

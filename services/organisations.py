@@ -6,13 +6,19 @@ from models.db import session_scope
 
 
 def organisation_options() -> dict[int, str]:
-    """Active organisations for a search-as-you-type list: {id: name}, by name."""
+    """Active organisations for a search-as-you-type list: {id: name in the page's language}, by that name."""
     with session_scope() as db:
-        rows = db.exec(select(Organisation.id, Organisation.name).where(Organisation.active)
-                       .order_by(Organisation.name)).all()
-    return {organisation_id: name for organisation_id, name in rows if organisation_id is not None}  # saved rows
+        names = [(row.id, row.local_name()) for row in db.exec(select(Organisation).where(Organisation.active)).all()
+                 if row.id is not None]  # saved rows
+    return dict(sorted(names, key=lambda item: item[1].casefold()))
 
 
 def region_by_name(name: str) -> Region | None:
     with session_scope() as db:
         return db.exec(select(Region).where(Region.name == name)).first()
+
+
+def region_display_name(name: str) -> str:
+    """The name of the region called `name` in Finnish (DEFAULT_REGION), in the page's language where it has one."""
+    region = region_by_name(name)
+    return region.local_name() if region else name

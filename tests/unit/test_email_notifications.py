@@ -27,16 +27,16 @@ TITLES = {'fi': 'Tilinumeron ilmoittaminen liikasuorituksen palauttamista varten
           'en': 'Reporting an account number for the refund of an overpayment'}
 # The subjects as the recipient reads them, written out here so that a missing translation shows.
 SUBJECTS = {
-    'request_sent': {'fi': 'Palvelupyyntö 978373 on vastaanotettu', 'sv': 'Serviceförfrågan 978373 har tagits emot',
+    'request_sent': {'fi': 'Palvelupyyntö 978373 on vastaanotettu', 'sv': 'Servicebegäran 978373 har tagits emot',
                      'en': 'Service request 978373 has been received'},
-    'message': {'fi': 'Uusi viesti palvelupyyntöön 978373', 'sv': 'Nytt meddelande om serviceförfrågan 978373',
+    'message': {'fi': 'Uusi viesti palvelupyyntöön 978373', 'sv': 'Nytt meddelande om servicebegäran 978373',
                 'en': 'New message about service request 978373'},
-    'question': {'fi': 'Lisäkysymys palvelupyyntöön 978373', 'sv': 'Tilläggsfråga om serviceförfrågan 978373',
+    'question': {'fi': 'Lisäkysymys palvelupyyntöön 978373', 'sv': 'Tilläggsfråga om servicebegäran 978373',
                  'en': 'Further question about service request 978373'},
     'info_request': {'fi': 'Palvelupyyntöön 978373 pyydetään lisätietoja',
-                     'sv': 'Mer information begärs för serviceförfrågan 978373',
+                     'sv': 'Mer information begärs för servicebegäran 978373',
                      'en': 'More information requested for service request 978373'},
-    'resolved': {'fi': 'Palvelupyyntö 978373 on ratkaistu', 'sv': 'Serviceförfrågan 978373 har avgjorts',
+    'resolved': {'fi': 'Palvelupyyntö 978373 on ratkaistu', 'sv': 'Servicebegäran 978373 har avgjorts',
                  'en': 'Service request 978373 has been resolved'},
     'draft_expiring': {'fi': 'Luonnos 978373 poistetaan 31.1.2027', 'sv': 'Utkastet 978373 raderas 31.1.2027',
                        'en': 'Draft 978373 will be deleted on 31.1.2027'},

@@ -107,7 +107,7 @@ def test_representation_rights_are_granted_and_revoked(demo: dict[str, User]) ->
     with session_scope() as db:
         assert db.get(User, demo['onni.korhonen'].id).role == UserRole.REPRESENTATIVE
     row = next(r for r in admin.list_representations(boss) if r.organisation == 'Laukaan kunta')
-    assert (row.person, row.granted_by) == ('Onni Juhani Korhonen', 'Pääkäyttäjä')
+    assert (row.person, row.granted_by) == ('Onni Juhani Korhonen', 'Aino Virtanen')
     admin.revoke_representation(boss, row.id)
     assert all(r.organisation != 'Laukaan kunta' for r in admin.list_representations(boss))
 
