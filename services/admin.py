@@ -101,7 +101,8 @@ def list_regions(actor: User) -> list[Region]:
 
 
 def save_region(actor: User, region_id: int | None, *, name: str, phone: str, email: str, address: str,
-                service_hours: dict[str, str], portal_title: dict[str, str]) -> Region:
+                service_hours: dict[str, str], portal_title: dict[str, str],
+                name_translations: dict[str, str] | None = None) -> Region:
     """Add or change a region and the centre's contact details for it (shown on YHTEYSTIEDOT)."""
     require_admin(actor)
     name, phone, email, address = name.strip(), phone.strip(), email.strip(), address.strip()
@@ -122,6 +123,7 @@ def save_region(actor: User, region_id: int | None, *, name: str, phone: str, em
             raise LookupError(region_id)
         region.name, region.phone, region.email, region.address = name, phone, email, address
         region.service_hours, region.portal_title = _texts(service_hours), _texts(portal_title)
+        region.name_translations = _texts(name_translations or {})
         db.add(region)
         db.flush()
         db.refresh(region)
@@ -137,7 +139,7 @@ def list_organisations(actor: User) -> list[Organisation]:
 
 
 def save_organisation(actor: User, organisation_id: int | None, *, name: str, business_id: str, region_id: int | None,
-                      active: bool) -> Organisation:
+                      active: bool, name_translations: dict[str, str] | None = None) -> Organisation:
     require_admin(actor)
     name, business_id = name.strip(), business_id.strip()
     errors = {}
@@ -162,6 +164,7 @@ def save_organisation(actor: User, organisation_id: int | None, *, name: str, bu
             raise LookupError(organisation_id)
         organisation.name, organisation.business_id, organisation.region_id = name, business_id, region_id
         organisation.active = active
+        organisation.name_translations = _texts(name_translations or {})
         db.add(organisation)
         db.flush()
         db.refresh(organisation)

@@ -7,6 +7,7 @@ from locales import t
 
 from .formatting import format_amount
 from .forms import FieldDefinition, FieldKind, FormDefinition
+from .organisations import organisation_display_name
 from .validation import check_amount, format_phone, format_reference, iban_details, parse_amount
 
 EMPTY = '–'
@@ -19,6 +20,8 @@ def display_value(field: FieldDefinition, value: object) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return EMPTY
     text = str(value)
+    if field.kind == FieldKind.ORGANISATION:  # recorded by its Finnish name, shown in the reader's language
+        return organisation_display_name(text)
     if field.kind == FieldKind.CHOICE:
         return next((t(label) for option, label in field.options if option == value), text)
     if field.kind == FieldKind.IBAN:

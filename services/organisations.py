@@ -22,3 +22,10 @@ def region_display_name(name: str) -> str:
     """The name of the region called `name` in Finnish (DEFAULT_REGION), in the page's language where it has one."""
     region = region_by_name(name)
     return region.local_name() if region else name
+
+
+def organisation_display_name(name: str) -> str:
+    """An organisation recorded by its Finnish name (a form's answer), in the page's language where it has one."""
+    with session_scope() as db:
+        organisation = db.exec(select(Organisation).where(Organisation.name == name)).first()
+        return organisation.local_name() if organisation else name
