@@ -5,12 +5,17 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from locales import using_language
 from models import RequestStatus
 from services.answers import answer_sections
 from services.forms import REFUND_FORM
 from services.receipt import build_receipt, receipt_file_name
 from services.workflow import SentRequest
+
+# The answers name the organisation by its Finnish name; the receipt looks up its Swedish or English form.
+pytestmark = pytest.mark.usefixtures('database')
 
 ANSWERS = {'first_name': 'Onni Juhani', 'last_name': 'Korhonen', 'organisation': 'Jyväskylän kaupunki',
            'email': '645516@generated.invalid', 'phone': '+358501234567', 'on_behalf': False,
