@@ -4,8 +4,8 @@ Messages are gettext catalogues kept with Babel: the Finnish text is the msgid (
 the specification's own), `locales/messages.pot` is extracted from the code (`make translations`), and
 `locales/<lang>/LC_MESSAGES/messages.po` holds the Swedish and English translations. Finnish needs no catalogue: gettext
 falls back to the msgid, Finnish plurals follow the same rule as the catalogues' (`n != 1`: the msgid_plural), and a
-context only tells translations apart. The compiled `.mo` files are not kept in git: they are compiled here when missing or
-older than their `.po` (a fresh clone works without a build step), and by `make translations`.
+context only tells translations apart. The compiled `.mo` files are not kept in git: they are compiled here when
+missing or older than their `.po` (a fresh clone works without a build step), and by `make translations`.
 """
 from __future__ import annotations
 
