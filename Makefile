@@ -36,7 +36,7 @@ lock: | $(PY)
 
 # Extract every t()/N_()/nt()/pt() text into locales/messages.pot, update the sv/en .po files from it (fold in
 # any old JSON catalogue, see scripts/json_to_po.py) and compile the .mo files. Translators edit only the .po files.
-TRANSLATION_SOURCES := main.py config.py pages components auth services
+TRANSLATION_SOURCES := main.py config.py pages components auth services portal
 translations: $(RUN_STAMP)
 	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --no-default-keywords --keywords t --keywords N_ \
 		--keywords nt:1,2 --keywords pt:1c,2 --add-comments Translators: --width 120 --sort-by-file \
