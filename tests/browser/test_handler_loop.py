@@ -99,7 +99,7 @@ def test_citizen_and_handler_loop_with_email(browser: Browser, portal: PortalSer
         # The handler finds it in the queue, takes it and asks a question.
         sign_in_as_staff(handler, 'kaisa.kasittelija')
         handler.get_by_label('Hae numerolla tai nimellä').fill(str(number))
-        expect(handler.get_by_text('1 palvelupyyntöä')).to_be_visible()
+        expect(handler.get_by_text('1 palvelupyyntö', exact=True)).to_be_visible()
         handler.get_by_role('link', name=re.compile(f'^{number} : ')).click()
         handler.wait_for_url(f'**/kasittely/pyynto/{number}')
         wait_for_page(handler)

@@ -81,7 +81,7 @@ def test_queue_filters_search_and_opens_a_request(page: Page) -> None:
     page.get_by_role('button', name='Tyhjennä suodattimet').click()
     expect(page.get_by_text('5 palvelupyyntöä')).to_be_visible()
     page.get_by_label('Hae numerolla tai nimellä').fill('978373')
-    expect(page.get_by_text('1 palvelupyyntöä')).to_be_visible()
+    expect(page.get_by_text('1 palvelupyyntö', exact=True)).to_be_visible()
     page.get_by_role('link', name=re.compile('^978373 : ')).click()
     page.wait_for_url('**/kasittely/pyynto/978373')
     wait_for_page(page)
