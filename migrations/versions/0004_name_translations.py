@@ -16,13 +16,13 @@ depends_on: str | Sequence[str] | None = None
 TABLES = ('region', 'organisation')
 
 
+# Plain ALTER TABLE (SQLite 3.35+ and PostgreSQL): a batch copy of `region` would have to drop a table that
+# organisations and news refer to.
 def upgrade() -> None:
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column('name_translations', sa.JSON(), nullable=False, server_default='{}'))
+        op.add_column(table, sa.Column('name_translations', sa.JSON(), nullable=False, server_default='{}'))
 
 
 def downgrade() -> None:
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column('name_translations')
+        op.drop_column(table, 'name_translations')
