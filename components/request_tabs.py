@@ -9,7 +9,7 @@ from collections.abc import Callable
 from nicegui import run, ui
 
 from auth import session
-from locales import N_, t
+from locales import N_, nt, t
 from models import RequestStatus
 from services import live
 from services.formatting import format_datetime
@@ -148,7 +148,7 @@ class RequestTable:
 
 
 def _unread_text(count: int) -> str:
-    return t('1 uusi viesti') if count == 1 else t('{count} uutta viestiä', count=count)
+    return nt('{count} uusi viesti', '{count} uutta viestiä', count)
 
 
 def _tab_label(status: RequestStatus, count: int) -> str:
@@ -201,7 +201,8 @@ class RequestTabs:
         if self.unread_line is None:
             return
         total = sum(unread.values())
-        self.unread_line.set_text(t('Sinulla on {messages}.', messages=_unread_text(total)) if total else '')
+        self.unread_line.set_text(
+            nt('Sinulla on {count} uusi viesti.', 'Sinulla on {count} uutta viestiä.', total) if total else '')
         self.unread_line.set_visibility(bool(total))
 
     async def reload(self, _event: object = None) -> None:

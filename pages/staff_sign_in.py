@@ -66,11 +66,11 @@ def staff_sign_in_page(request: Request, next: str | None = None) -> None:
                 .mark('staff-submit')
 
     async def submit() -> None:
-        fields = ((username, N_('Käyttäjätunnus')), (password, N_('Salasana')), (code, N_('Vahvistuskoodi')))
-        missing = [(field, t('Anna {name}.', name=t(label).lower())) for field, label in fields
-                   if not (field.value or '').strip()]
+        fields = ((username, N_('Anna käyttäjätunnus.')), (password, N_('Anna salasana.')),
+                  (code, N_('Anna vahvistuskoodi.')))
+        missing = [(field, t(message)) for field, message in fields if not (field.value or '').strip()]
         messages = {id(field): message for field, message in missing}
-        for field, _label in fields:
+        for field, _message in fields:
             field.error = messages.get(id(field))
         if missing:
             summary.show(missing)

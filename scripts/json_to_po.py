@@ -30,6 +30,7 @@ def fold(lang: str) -> int:
             translation = texts[key]
             message.string = tuple(translation) if message.pluralizable else translation
             message.flags.discard('fuzzy')
+            message.previous_id = []
             filled += 1
     with po_file.open('wb') as target:
         write_po(target, catalogue, width=120, omit_header=False)
