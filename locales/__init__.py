@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -51,7 +52,10 @@ def compile_catalogue(lang: str) -> bytes:
     buffer = io.BytesIO()
     write_mo(buffer, messages)
     with contextlib.suppress(OSError):  # a read-only installation: use the catalogue compiled in memory
-        mo.write_bytes(buffer.getvalue())
+        # Written aside and renamed: instances starting at once never read a half-written file.
+        partial = mo.with_name(f'{mo.name}.{os.getpid()}.tmp')
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, mo)
     return buffer.getvalue()
 
 
