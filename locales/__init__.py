@@ -118,7 +118,7 @@ def nt(singular: str, plural: str, count: int, /, **values: object) -> str:
 
 def pt(context: str, text: str, /, **values: object) -> str:
     """Translate a text whose Finnish word has more than one meaning; `context` tells the meanings apart."""
-    return _fill(translations(current_language()).pgettext(context, text), values)
+    return _fill(str(translations(current_language()).pgettext(context, text)), values)
 
 
 def N_(text: str) -> str:

@@ -15,8 +15,8 @@ def texts_in_code() -> set[str]:
         for path in (PROJECT_DIR / folder).rglob('*.py'):
             for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LITERAL_ARGUMENTS:
-                    texts |= {str(node.args[index].value) for index in LITERAL_ARGUMENTS[node.func.id]
-                              if len(node.args) > index and isinstance(node.args[index], ast.Constant)}
+                    literals = [node.args[index] for index in LITERAL_ARGUMENTS[node.func.id] if len(node.args) > index]
+                    texts |= {str(arg.value) for arg in literals if isinstance(arg, ast.Constant)}
     return texts
 
 

@@ -24,7 +24,8 @@ def fold(lang: str) -> int:
     filled = 0
     for message in catalogue:
         key = message.id[0] if message.pluralizable else message.id
-        untranslated = not any(message.string) if message.pluralizable else not message.string
+        strings = tuple(message.string or ()) if message.pluralizable else (message.string,)
+        untranslated = not any(strings)
         if key and key in texts and (untranslated or message.fuzzy):
             # a plural message's JSON entry is [singular, plural]
             translation = texts[key]

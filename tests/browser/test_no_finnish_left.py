@@ -5,6 +5,7 @@ a proper name on the allow-list). Region and organisation names of the demo data
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 from babel.messages.pofile import read_po
@@ -44,10 +45,13 @@ def finnish_sources(lang: str) -> set[str]:
     for message in catalogue:
         if not message.id:
             continue
-        pairs = zip(message.id, message.string, strict=True) if message.pluralizable else [(message.id, message.string)]
-        texts |= {finnish for finnish, translated in pairs if finnish != translated and '{' not in finnish}
+        finnish_forms = tuple(message.id) if message.pluralizable else (message.id,)
+        translated_forms = tuple(message.string or ()) if message.pluralizable else (message.string,)
+        texts |= {str(finnish) for finnish, translated in zip(finnish_forms, translated_forms, strict=True)
+                  if finnish != translated and '{' not in str(finnish)}
     # Names the data carries in Swedish and English too (regions in ALUE, organisations in ASIOINTIPROFIILI).
-    names = {spec['name']: spec['name_translations'] for spec in REGIONS} | ORGANISATION_NAMES
+    names: dict[str, dict[str, str]] = {str(spec['name']): cast(dict[str, str], spec['name_translations'])
+                                        for spec in REGIONS} | ORGANISATION_NAMES
     texts |= {finnish for finnish, translated in names.items() if translated.get(lang, finnish) != finnish}
     return texts - ALLOWED
 

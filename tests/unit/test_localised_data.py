@@ -28,6 +28,7 @@ def test_region_and_organisation_names_follow_the_language(lang: str, region: st
         row = Region(name='Keski-Suomi', name_translations={'sv': 'Mellersta Finland', 'en': 'Central Finland'})
         db.add(row)
         db.flush()
+        assert row.id is not None
         db.add(Organisation(name='Jyväskylän kaupunki', business_id='0208201-1', region_id=row.id,
                             name_translations={'sv': 'Jyväskylä stad', 'en': 'City of Jyväskylä'}))
     with using_language(lang):

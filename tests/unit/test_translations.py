@@ -29,11 +29,12 @@ def messages(catalogue: Catalog) -> list[Message]:
 
 
 def msgids(message: Message) -> tuple[str, ...]:
-    return tuple(message.id) if message.pluralizable else (message.id,)
+    return tuple(str(text) for text in message.id) if message.pluralizable else (str(message.id),)
 
 
 def translations_of(message: Message) -> tuple[str, ...]:
-    return tuple(message.string) if message.pluralizable else (message.string,)
+    strings = message.string or ''
+    return tuple(str(text) for text in strings) if message.pluralizable else (str(strings),)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -104,7 +105,7 @@ def test_every_plural_message_has_two_forms_filled(lang: str) -> None:
     catalogue = read_catalogue(locales.po_path(lang))
     assert catalogue.num_plurals == 2
     plural = [message for message in messages(catalogue) if message.pluralizable]
-    assert plural and all(len(message.string) == 2 and all(message.string) for message in plural)
+    assert plural and all(len(translations_of(message)) == 2 and all(translations_of(message)) for message in plural)
 
 
 def test_a_context_separates_the_meanings_of_one_finnish_word() -> None:
