@@ -138,7 +138,8 @@ class RequestTable:
             'modified': format_datetime(row.modified_at),
             'stage': t(row.stage),
             'unread': row.unread,
-            'unread_label': t('Uusia viestejä {count}', count=row.unread),
+            # Translators: the badge of unread messages on a request's row (Finnish keeps the guide's wording).
+            'unread_label': nt('Uusia viestejä {count}', 'Uusia viestejä {count}', row.unread),
             'completion_label': t('Täydennettävä') if row.completion_requested else '',
             'deletable': row.deletable,
             'delete_label': t('Poista'),

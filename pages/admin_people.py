@@ -53,7 +53,8 @@ def representations_page() -> None:
                                (t('Myönnetty'), format_datetime(row.granted_at))])
                         revoke_button = ui.button(t('Poista oikeus'), on_click=lambda r=row: revoke(r.id)) \
                             .props('outline dense no-caps color=negative').classes('self-start')
-                        revoke_button.props['aria-label'] = f'{t("Poista oikeus")}: {row.person}, {row.organisation}'
+                        revoke_button.props['aria-label'] = t('Poista oikeus: {person}, {organisation}',
+                                                                 person=row.person, organisation=row.organisation)
 
         def grant() -> None:
             if not still_allowed(user, admin=True):
@@ -122,12 +123,15 @@ def staff_page() -> None:
                         if person.id != user.id:
                             with ui.row():
                                 label = t('Sulje tunnus') if person.active else t('Avaa tunnus')
+                                aria = (t('Sulje tunnus: {person}', person=person.full_name) if person.active
+                                        else t('Avaa tunnus: {person}', person=person.full_name))
                                 toggle_button = ui.button(label, on_click=lambda p=person: toggle(p)) \
                                     .props('outline dense no-caps')
-                                toggle_button.props['aria-label'] = f'{label}: {person.full_name}'
+                                toggle_button.props['aria-label'] = aria
                                 reset_button = ui.button(t('Uusi vahvistusavain'), on_click=lambda p=person: reset(p)) \
                                     .props('outline dense no-caps')
-                                reset_button.props['aria-label'] = f'{t("Uusi vahvistusavain")}: {person.full_name}'
+                                reset_button.props['aria-label'] = t('Uusi vahvistusavain: {person}',
+                                                                    person=person.full_name)
 
         def create() -> None:
             if not still_allowed(user, admin=True):

@@ -82,7 +82,7 @@ def _row(email: OutboxEmail, on_retry: Callable[[int], None]) -> None:
             if can_retry(email):
                 ui.button(t('Yritä uudelleen'), on_click=lambda: on_retry(email.id)) \
                     .props('outline no-caps').mark(f'retry-{email.id}') \
-                    .props['aria-label'] = f'{t("Yritä uudelleen")}: {email.subject}'
+                    .props['aria-label'] = t('Yritä uudelleen: {subject}', subject=email.subject)
 
 
 def _outbox_table(user: User, status: EmailStatus | None) -> None:

@@ -39,7 +39,7 @@ SUBJECTS = {
     'resolved': {'fi': 'Palvelupyyntö 978373 on ratkaistu', 'sv': 'Servicebegäran 978373 har avgjorts',
                  'en': 'Service request 978373 has been resolved'},
     'draft_expiring': {'fi': 'Luonnos 978373 poistetaan 31.1.2027', 'sv': 'Utkastet 978373 raderas 31.1.2027',
-                       'en': 'Draft 978373 will be deleted on 31.1.2027'},
+                       'en': 'Draft 978373 will be deleted on 31 Jan 2027'},
     'registration': {'fi': 'Tervetuloa MONETRA-asiakaspalveluportaaliin',
                      'sv': 'Välkommen till MONETRA kundtjänstportal',
                      'en': 'Welcome to the MONETRA customer service portal'},

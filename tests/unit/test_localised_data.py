@@ -2,6 +2,7 @@
 amounts follow the language's number format (Babel)."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from locales import using_language
 from models import Organisation, Region
 from models.db import session_scope
 from services.answers import display_value
-from services.formatting import format_amount, format_file_size
+from services.formatting import format_amount, format_date, format_datetime, format_file_size
 from services.forms.contact_step import CONTACT_STEP
 from services.organisations import region_display_name
 
@@ -47,3 +48,15 @@ def test_sizes_and_amounts_in_the_languages_number_format(lang: str, small: str,
         assert format_file_size(12 * 1024).replace(' ', '\xa0') == small
         assert format_file_size(int(1.4 * 1024 * 1024)).replace(' ', '\xa0') == large
         assert format_amount(Decimal('1234.50')) == amount
+
+
+@pytest.mark.parametrize(('lang', 'moment', 'day'), [
+    ('fi', '17.12.2021 16:13', '17.12.2021'),
+    ('sv', '17.12.2021 16:13', '17.12.2021'),
+    ('en', '17 Dec 2021, 16:13', '17 Dec 2021'),  # never 12/17 or 17/12: the month by name
+])
+def test_dates_in_finnish_time_and_the_languages_format(lang: str, moment: str, day: str) -> None:
+    sent = datetime(2021, 12, 17, 14, 13, tzinfo=UTC)  # 16:13 in Helsinki
+    with using_language(lang):
+        assert format_datetime(sent) == moment
+        assert format_date(sent) == day
