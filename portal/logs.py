@@ -10,6 +10,8 @@ import contextvars
 import json
 import logging
 import re
+import secrets
+import string
 from datetime import UTC, datetime
 
 from config import Settings
@@ -30,6 +32,12 @@ def bind(*, user_id: int | None = None, request_number: int | None = None) -> No
         _user_id.set(user_id)
     if request_number is not None:
         _request_number.set(request_number)
+
+
+def new_http_request_id() -> str:
+    """Twelve random letters: without digits an id can never look like an identity number (or any other number) to a
+    log scanner that looks for personal data."""
+    return ''.join(secrets.choice(string.ascii_lowercase) for _ in range(12))
 
 
 def bind_http_request(request_id: str) -> None:

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import hmac
 import logging
-import secrets
 import time
 from collections.abc import Iterable
 
@@ -126,7 +125,7 @@ class MetricsMiddleware:
         if scope['path'] == '/metrics' and self.token:
             await self._serve_metrics(scope, send)
             return
-        logs.bind_http_request(secrets.token_hex(6))
+        logs.bind_http_request(logs.new_http_request_id())
         route, path_params = _match_route(scope)
         if str(path_params.get('number', '')).isdigit():  # a service request's page: its lines carry its number
             logs.bind(request_number=int(path_params['number']))
