@@ -17,6 +17,7 @@ from nicegui import app, background_tasks, run, ui
 from nicegui.events import UploadEventArguments
 
 from auth.session import NOTICE_KEY
+from components.choice_controls import shows_at_once
 from config import get_settings
 from locales import t
 from models import Attachment
@@ -189,12 +190,14 @@ class FormWizard:
                     ui.label(_label(field))
                 radio = ui.radio({option: t(text) for option, text in field.options}, value=value or None,
                                  on_change=lambda e, f=field: self._changed(e, f)).mark(f'field-{field.name}')
+                shows_at_once(radio)
             self.widgets[field.name] = radio
             self._error_label(field, widget)
             return
         if kind == FieldKind.CHECKBOX:
             widget = ui.checkbox(_label(field), value=bool(value), on_change=lambda e, f=field: self._changed(e, f)) \
                 .mark(f'field-{field.name}')
+            shows_at_once(widget)
             self.widgets[field.name] = widget
             self._error_label(field, widget)
             return

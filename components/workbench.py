@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from nicegui import ui
 
 from auth import session
+from components.choice_controls import shows_at_once
 from components.error_summary import ErrorSummary
 from components.heading import heading_label
 from locales import LANGUAGE_NAMES, LANGUAGES, t
@@ -86,7 +87,7 @@ class FieldSet:
             if kind == 'select':
                 element = ui.select(options or {}, label=label).props('outlined dense').classes('w-full')
             elif kind == 'checkbox':
-                element = ui.checkbox(label)
+                element = shows_at_once(ui.checkbox(label))
             elif kind == 'textarea':
                 element = ui.textarea(label).props('outlined autogrow').classes('w-full')
             elif kind == 'password':

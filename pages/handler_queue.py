@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import app, run, ui
 
+from components.choice_controls import shows_at_once
 from components.frame import frame
 from components.live_updates import follow
 from components.queue_view import DEFAULT_FILTERS, FILTERS_KEY, ME, remember_order, to_filters
@@ -127,6 +128,7 @@ class Queue:
                 self.replied = ui.checkbox(t('Vain ne, joihin asiakas on vastannut'), value=self.values['replied'],
                                            on_change=lambda e: self._set('replied', bool(e.value))) \
                     .mark('filter-replied')
+                shows_at_once(self.replied)
                 ui.button(t('Tyhjennä suodattimet'), on_click=lambda: self._apply({})) \
                     .props('flat no-caps').mark('clear-filters')
 

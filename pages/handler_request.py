@@ -22,6 +22,7 @@ from nicegui import app, run, ui
 
 from auth import session
 from components.answers_view import answers_view, attachment_links
+from components.choice_controls import shows_at_once
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from components.live_updates import follow
@@ -277,6 +278,7 @@ class RequestView:
             ui.label(t('Mitä kirjoitat?')).props('id=write-kind-label').classes('font-bold')
             kind = ui.radio({key: t(label) for key, (label, _) in kinds.items()}, value=self.draft_kind) \
                 .props('aria-labelledby=write-kind-label').mark('write-kind')
+            shows_at_once(kind)
             step = ui.select(self.form_steps, label=t('Täydennettävä kohta'), value=0) \
                 .props('outlined dense').classes('w-full').mark('write-step')
             self.text = ui.textarea(t('Teksti'), value=self.draft_text) \

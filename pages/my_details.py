@@ -8,6 +8,7 @@ from __future__ import annotations
 from nicegui import app, run, ui
 
 from auth import session
+from components.choice_controls import shows_at_once
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from components.heading import heading_label
@@ -63,6 +64,7 @@ def _details_form(user: User, account: AccountDetails) -> None:
                    'lisäkysymykset.')).classes('text-sm text-gray-700')
         email_allowed = ui.checkbox(t('Minulle saa lähettää sähköpostia'), value=account.email_allowed) \
             .mark('email-allowed')
+        shows_at_once(email_allowed)
         fields['phone'] = ui.input(t('Puhelinnumero'), value=format_phone(account.phone) if account.phone else '') \
             .props('outlined type=tel autocomplete=tel').classes('w-full').mark('phone')
         ui.label(t('Esimerkiksi 0501234567 tai ulkomainen numero muodossa +46701234567.')) \

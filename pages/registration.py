@@ -9,6 +9,7 @@ from nicegui import run, ui
 
 from auth import session
 from auth.sign_in_flow import set_notice
+from components.choice_controls import shows_at_once
 from components.error_summary import ErrorSummary
 from components.frame import frame
 from components.heading import heading_label
@@ -47,6 +48,7 @@ def registration_page() -> None:
             # Consent is asked, not assumed: the box starts empty.
             email_allowed = ui.checkbox(t('Minulle saa lähettää sähköpostia'), value=False) \
                 .mark('registration-email-allowed')
+            shows_at_once(email_allowed)
             _heading(t('Käyttäjätiedot'), 2)
             ui.label(t('Voit käyttää olemassa olevaa sähköpostiosoitettasi käyttäjätunnuksena. Mikäli sinulla ei ole '
                        'sähköpostiosoitetta, voit antaa käyttäjätunnukseksi haluamasi merkkijonon.')) \

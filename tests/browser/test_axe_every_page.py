@@ -58,7 +58,8 @@ def choose_language(page: Page, lang: str) -> None:
     """Pick the language in the header's KIELI select, as a person would."""
     page.locator('[data-testid=language-select], .portal-header .q-select').first.click()
     page.get_by_role('option', name=LANGUAGE_NAMES[lang]).click()
-    page.wait_for_function(f'document.documentElement.lang.startsWith("{lang}")')
+    # The choice reloads the page: between two documents there is a moment without a root element.
+    page.wait_for_function(f'document.documentElement?.lang?.startsWith("{lang}") === true')
     wait_for_page(page)
 
 
