@@ -12,7 +12,8 @@ DOWNLOAD_PATH = f'/omat-tiedot/{my_data.EXPORT_FILENAME}'
 
 
 class _DeletionStatus:
-    """The deletion button with its confirmation, or the time it was asked for; redrawn after the request."""
+    """The deletion button, or the time it was asked for; redrawn after the request. The confirmation dialog is made
+    once, outside the redrawn part: deleted while closing, it would take focus back from the answer."""
 
     def __init__(self, user: User) -> None:
         self.user = user
@@ -20,20 +21,7 @@ class _DeletionStatus:
         self.draw = ui.refreshable(self._render)
         with ui.column().classes('w-full gap-2'):
             self.draw()
-
-    def _render(self) -> None:
-        user = self.user
-        requested = my_data.deletion_requested_at(user)
-        if requested is not None:
-            ui.label(t('Pyysit käyttäjätilisi poistamista {time}. Palvelukeskus poistaa tilin ja ilmoittaa '
-                       'sinulle, kun se on tehty.', time=format_datetime(requested))) \
-                .props('id=deletion-requested role=status tabindex=-1').classes('font-medium') \
-                .mark('deletion-requested')
-            return
-        ui.button(t('Pyydä käyttäjätilin poistamista'), on_click=lambda: dialog.open()) \
-            .props('no-caps outline color=negative').classes('self-start').mark('request-deletion')
-
-        with ui.dialog() as dialog, ui.card().classes('p-6 gap-3 max-w-lg').props(
+        with ui.dialog() as self.dialog, ui.card().classes('p-6 gap-3 max-w-lg').props(
                 'role=alertdialog aria-modal=true aria-labelledby=deletion-title aria-describedby=deletion-text'):
             ui.label(t('Pyydetäänkö käyttäjätilin poistamista?')).classes('text-xl font-bold') \
                 .props('id=deletion-title role=heading aria-level=2')
@@ -41,17 +29,28 @@ class _DeletionStatus:
                        'säilytetään niin kauan kuin laki ja arkistointisäännöt edellyttävät. Lataa omat tietosi '
                        'ensin, jos haluat ne talteen.')).props('id=deletion-text')
             with ui.row().classes('gap-3'):
-                ui.button(t('Kyllä, pyydä poistamista'), on_click=lambda: confirm()) \
+                ui.button(t('Kyllä, pyydä poistamista'), on_click=self._confirm) \
                     .props('no-caps color=negative').mark('confirm-deletion')
-                ui.button(t('Peruuta'), on_click=dialog.close).props('no-caps outline').mark('cancel-deletion')
+                ui.button(t('Peruuta'), on_click=self.dialog.close).props('no-caps outline').mark('cancel-deletion')
 
-        async def confirm() -> None:
-            await run.io_bound(my_data.request_account_deletion, user)
-            dialog.close()
-            await self.draw.refresh()
-            # The button that opened the dialog is gone: focus goes to the answer instead of the page's start (after
-            # the dialog's closing, which gives focus back to the opener).
-            ui.run_javascript("setTimeout(() => document.getElementById('deletion-requested')?.focus(), 50)")
+    def _render(self) -> None:
+        requested = my_data.deletion_requested_at(self.user)
+        if requested is None:
+            ui.button(t('Pyydä käyttäjätilin poistamista'), on_click=lambda: self.dialog.open()) \
+                .props('no-caps outline color=negative').classes('self-start').mark('request-deletion')
+            return
+        ui.label(t('Pyysit käyttäjätilisi poistamista {time}. Palvelukeskus poistaa tilin ja ilmoittaa '
+                   'sinulle, kun se on tehty.', time=format_datetime(requested))) \
+            .props('id=deletion-requested role=status tabindex=-1').classes('font-medium') \
+            .mark('deletion-requested')
+
+    async def _confirm(self) -> None:
+        await run.io_bound(my_data.request_account_deletion, self.user)
+        self.dialog.close()
+        await self.draw.refresh()
+        # The button that opened the dialog is gone: focus goes to the answer instead of the page's start (after
+        # the dialog's closing, which gives focus back to the opener).
+        ui.run_javascript("setTimeout(() => document.getElementById('deletion-requested')?.focus(), 50)")
 
 
 def my_data_section(user: User) -> None:
