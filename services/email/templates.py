@@ -198,8 +198,8 @@ def _nl2br(value: object) -> Markup:
 
 @cache
 def _environment() -> Environment:
-    """One environment for both formats: `.html.j2` is autoescaped, `.txt.j2` is not, and so is anything else (a
-    template with another name is escaped rather than trusted)."""
+    """One environment for both formats: `.html.j2` is autoescaped and `.txt.j2` is not; a template with any other
+    name is escaped rather than trusted."""
     env = Environment(
         loader=FileSystemLoader(Path(__file__).with_name('jinja')),
         autoescape=select_autoescape(enabled_extensions=('html', 'html.j2'), disabled_extensions=('txt', 'txt.j2'),
