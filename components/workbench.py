@@ -56,13 +56,20 @@ def clear_errors(summary: ErrorSummary, fields: dict[str, ui.element]) -> None:
     show_errors(summary, fields, {})
 
 
-def announce(container: ui.element, text: str) -> None:
+class Announcement:
     """A success message in the page (role=status, read out by screen readers) instead of a toast, which vanishes
-    before it can be read and whose default colours fail the contrast check."""
-    container.clear()
-    with container:
-        ui.label(text).classes('bg-green-50 border-l-8 border-green-800 p-3 w-full').props('role=status') \
-            .mark('action-done')
+    before it can be read and whose default colours fail the contrast check. The live region stays in the page and
+    only its text changes (bound to `text`), which screen readers announce more reliably than a new element."""
+
+    def __init__(self) -> None:
+        self.text = ''
+        with ui.element('div').classes('w-full') as region:
+            region.props['role'] = 'status'
+            ui.label().classes('bg-green-50 border-l-8 border-green-800 p-3 w-full').mark('action-done') \
+                .bind_text_from(self, 'text').bind_visibility_from(self, 'text', backward=bool)
+
+    def show(self, text: str) -> None:
+        self.text = text
 
 
 def facts(rows: Iterable[tuple[str, str]]) -> None:
@@ -117,7 +124,8 @@ class Editor:
         self.new_title, self.edit_title, self.defaults = new_title, edit_title, defaults
         self.save_function, self.rows, self.describe, self.values_of = save, rows, describe, values_of
         self.editing: int | None = None
-        self.status = ui.column().classes('w-full max-w-4xl')
+        with ui.column().classes('w-full max-w-4xl'):
+            self.status = Announcement()
         with ui.card().classes('w-full max-w-4xl gap-3'):
             self.form_heading = heading(new_title, 2)
             self.summary = ErrorSummary()
@@ -125,10 +133,12 @@ class Editor:
             with ui.row():
                 ui.button(t('Tallenna'), on_click=self.save).props('no-caps').mark(f'{mark}-save')
                 ui.button(t('Tyhjennä lomake'), on_click=self.new).props('flat no-caps')
-        self.list = ui.column().classes('w-full gap-2 mt-4')
         self.mark = mark
+        # Per instance: a class-level `ui.refreshable_method` would keep every editor of every page as a target.
+        self.draw_list = ui.refreshable(self._list)
+        with ui.column().classes('w-full gap-2 mt-4'):
+            self.draw_list()
         self.new()
-        self.draw_list()
 
     def new(self) -> None:
         self.editing = None
@@ -151,21 +161,19 @@ class Editor:
         except AdminInvalid as error:
             show_errors(self.summary, self.fields.elements, error.errors)
             return
-        announce(self.status, t('Tallennettu.'))
+        self.status.show(t('Tallennettu.'))
         self.new()
-        self.draw_list()
+        self.draw_list.refresh()
 
-    def draw_list(self) -> None:
-        self.list.clear()
-        with self.list:
-            for row in self.rows():
-                title, details = self.describe(row)
-                with ui.card().classes('w-full max-w-4xl gap-1').mark(f'{self.mark}-item'):
-                    heading(title, 3)
-                    facts(details)
-                    ui.button(t('Muokkaa'), on_click=lambda r=row: self.edit(r)) \
-                        .props('outline dense no-caps').classes('self-start').props['aria-label'] = \
-                        f'{t("Muokkaa")}: {title}'
+    def _list(self) -> None:
+        for row in self.rows():
+            title, details = self.describe(row)
+            with ui.card().classes('w-full max-w-4xl gap-1').mark(f'{self.mark}-item'):
+                heading(title, 3)
+                facts(details)
+                ui.button(t('Muokkaa'), on_click=lambda r=row: self.edit(r)) \
+                    .props('outline dense no-caps').classes('self-start').props['aria-label'] = \
+                    f'{t("Muokkaa")}: {title}'
 
 
 def per_language(prefix: str, label: str, kind: str = 'text') -> list[tuple[str, str, str, None]]:

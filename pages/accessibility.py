@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from fastapi import Request
-from nicegui import ui
+from nicegui import run, ui
 
 from components.error_summary import ErrorSummary
 from components.frame import frame
@@ -76,7 +76,15 @@ def _page_concerned(request: Request, sivu: str | None) -> str:
 
 
 def _feedback_form(page_concerned: str) -> None:
-    with ui.card().classes('w-full max-w-3xl p-6 gap-3 mt-6').props('id=palaute').mark('feedback-card') as card:
+    """The form, and once it is sent the thanks in its place (the card is redrawn once, after a successful send:
+    until then what was typed stays in the fields)."""
+    sent = False
+
+    @ui.refreshable
+    def content() -> None:
+        if sent:
+            _thanks()
+            return
         _heading(t('Palautelomake'), 2, 'text-xl font-bold')
         ui.label(t('Kerro, mikä ei toiminut tai mistä sisällöstä tarvitset saavutettavan version. Tähdellä (*) '
                    'merkitty kenttä on pakollinen.')).props('id=feedback-help')
@@ -92,7 +100,8 @@ def _feedback_form(page_concerned: str) -> None:
         ui.label(t('Käytämme osoitetta vain palautteeseen vastaamiseen.')).classes('text-sm text-gray-700')
         fields = {'body': body, 'page': page, 'email': email}
 
-        def send() -> None:
+        async def send() -> None:
+            nonlocal sent
             errors = feedback.validate_feedback(body.value or '', email.value or '', page.value or '')
             for name, field in fields.items():
                 field.error = errors.get(name)
@@ -101,20 +110,26 @@ def _feedback_form(page_concerned: str) -> None:
             summary.show([(field, errors[name]) for name, field in fields.items() if name in errors])
             if errors:
                 return  # what was typed stays in the fields
-            feedback.submit_feedback(body.value or '', email.value or '', page.value or '', current_language())
-            card.clear()
-            with card:
-                _heading(t('Kiitos palautteestasi'), 2, 'text-xl font-bold')
-                with ui.column().props('id=feedback-thanks role=status tabindex=-1').classes('gap-2') \
-                        .mark('feedback-thanks'):
-                    ui.label(t('Palautteesi on välitetty palvelukeskuksen käsittelijöille.'))
-                    ui.label(t('Jos annoit sähköpostiosoitteesi, vastaamme 14 päivän kuluessa.'))
-                ui.button(t('Anna uusi palaute'), on_click=lambda: ui.navigate.reload()).props('no-caps outline')
+            await run.io_bound(feedback.submit_feedback, body.value or '', email.value or '', page.value or '',
+                               current_language())
+            sent = True
+            await content.refresh()
             # Focus follows the answer (the button that had it is gone), once the new content is in the page.
             ui.run_javascript("setTimeout(() => document.getElementById('feedback-thanks')?.focus(), 50)")
 
         ui.button(t('Lähetä palaute'), on_click=send).props('no-caps color=primary').classes('self-start') \
             .mark('feedback-send')
+
+    with ui.card().classes('w-full max-w-3xl p-6 gap-3 mt-6').props('id=palaute').mark('feedback-card'):
+        content()
+
+
+def _thanks() -> None:
+    _heading(t('Kiitos palautteestasi'), 2, 'text-xl font-bold')
+    with ui.column().props('id=feedback-thanks role=status tabindex=-1').classes('gap-2').mark('feedback-thanks'):
+        ui.label(t('Palautteesi on välitetty palvelukeskuksen käsittelijöille.'))
+        ui.label(t('Jos annoit sähköpostiosoitteesi, vastaamme 14 päivän kuluessa.'))
+    ui.button(t('Anna uusi palaute'), on_click=lambda: ui.navigate.reload()).props('no-caps outline')
 
 
 def accessibility_page(request: Request, sivu: str | None = None) -> None:

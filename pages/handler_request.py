@@ -15,10 +15,14 @@ change is announced with a button to show it, so nothing moves under the handler
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 from fastapi import Response
 from fastapi.responses import PlainTextResponse
 from nicegui import app, run, ui
+from nicegui.events import GenericEventArguments
 
 from auth import session
 from components.answers_view import answers_view, attachment_links
@@ -28,12 +32,15 @@ from components.frame import frame
 from components.live_updates import follow
 from components.queue_view import neighbour, saved_view
 from components.workbench import facts, heading, staff_user, still_allowed
-from locales import N_, t
+from locales import N_, current_language, t, using_language
 from models import MessageKind, RequestStatus, User
 from services import audit, handling, live
 from services.formatting import format_datetime
 from services.forms import get_form
 from services.stages import STAGES
+
+_R = TypeVar('_R')
+_V = TypeVar('_V')
 
 # What the handler may write, with the button text for each.
 WRITE_KINDS = {
@@ -71,7 +78,29 @@ MESSAGE_STYLES = {
 }
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What the live region says after an action or a citizen's update."""
+
+    text: str
+    marker: str
+    classes: str = 'bg-green-50 border-l-8 border-green-800 p-3 grow'
+    offer_next: bool = False
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An error, a refused out-of-date change, or another handler's change, above the request."""
+
+    kind: Literal['error', 'conflict', 'changed']
+    message: str = ''
+
+
 class RequestView:
+    """The page's state (the request as last read, the alert, the notice, what is being typed) and its parts, each a
+    refreshable drawn from that state. Actions run the service off the event loop, then await the redraw, so focus
+    and announcements follow a page that is already drawn."""
+
     def __init__(self, user: User, number: int) -> None:
         self.user = user
         self.number = number
@@ -82,6 +111,21 @@ class RequestView:
         self.composer_for: bool | None = None  # is_open of the request the writing box was drawn for
         self.assigned_handler_id: int | None = None
         self.form_steps: dict[int, str] = {}
+        self.detail: handling.RequestDetail | None = None
+        self.missing = ''  # why there is no request to show
+        self.events: list[audit.AuditRow] = []
+        self.handlers: dict[int, str] = {}
+        self.alert: Alert | None = None
+        self.notice: Notice | None = None
+        self.text: ui.textarea | None = None
+        # Per instance: class-level refreshable methods would keep every open request page as a target.
+        self.alert_view = ui.refreshable(self._render_alert)
+        self.notice_view = ui.refreshable(self._render_notice)
+        self.top_view = ui.refreshable(self._render_top)
+        self.left_view = ui.refreshable(self._render_left)
+        self.conversation_view = ui.refreshable(self._render_conversation)
+        self.composer_view = ui.refreshable(self._render_composer)
+        self.side_view = ui.refreshable(self._render_side)
         with ui.row().classes('w-full items-center gap-3 flex-wrap'):
             ui.link(t('← Jonoon'), '/kasittely')
             ui.element('div').classes('grow')
@@ -97,64 +141,136 @@ class RequestView:
                 .props('flat no-caps').mark('shortcut-help')
             help_button.props['aria-haspopup'] = 'dialog'
             help_button.props['aria-keyshortcuts'] = 'Alt+Shift+H'
-        self.alert = ui.column().classes('w-full')
+        with ui.column().classes('w-full'):
+            self.alert_view()
         # One live region for every result, present from the start so that screen readers announce its changes.
-        with ui.element('div').classes('w-full').props('role=status aria-live=polite').mark('action-status'):
-            self.result = ui.row().classes('w-full items-center gap-3 flex-wrap')
-        self.top = ui.column().classes('w-full gap-2')
+        with ui.element('div').classes('w-full').props('role=status aria-live=polite').mark('action-status'), \
+                ui.row().classes('w-full items-center gap-3 flex-wrap'):
+            self.notice_view()
+        self._load(record_view=True)  # the first read, while the page is built
+        with ui.column().classes('w-full gap-2'):
+            self.top_view()
         with ui.element('div').classes('grid grid-cols-1 lg:grid-cols-2 gap-4 w-full items-start'):
-            self.left = ui.column().classes('gap-4 min-w-0')
             with ui.column().classes('gap-4 min-w-0'):
-                self.conversation = ui.column().classes('w-full gap-4')
-                self.composer_area = ui.column().classes('w-full gap-4')
-                self.side = ui.column().classes('w-full gap-4')
+                self.left_view()
+            with ui.column().classes('gap-4 min-w-0'):
+                with ui.column().classes('w-full gap-4'):
+                    self.conversation_view()
+                with ui.column().classes('w-full gap-4'):
+                    self.composer_view()
+                with ui.column().classes('w-full gap-4'):
+                    self.side_view()
         self._build_help()
         ui.add_body_html(_SHORTCUT_SCRIPT.replace('SHORTCUTS', json.dumps(SHORTCUTS)))
         ui.on('handler_shortcut', self._shortcut)
-        self.draw(record_view=True)
         follow([live.request_topic(number)], self._changed_elsewhere)
 
-    # ------------------------------------------------------------------------------------------ drawing
-    def draw(self, *, record_view: bool = False) -> None:
+    # ------------------------------------------------------------------------------------------ state
+    def _load(self, *, record_view: bool = False, mark_read: bool = True) -> None:
+        """Read the request, its audit log and the staff into the state (the database work of a redraw)."""
         try:
-            detail = handling.open_request(self.user, self.number, record_view=record_view)
+            detail = handling.open_request(self.user, self.number, record_view=record_view, mark_read=mark_read)
         except handling.RequestNotFound as error:
-            self._draw_missing(str(error))
+            self.detail, self.missing = None, str(error)
             return
-        self._draw_detail(detail)
-
-    def _draw_missing(self, message: str) -> None:
-        for area in (self.top, self.left, self.conversation, self.composer_area, self.side):
-            area.clear()
-        with self.top:
-            heading(t('Palvelupyyntöä ei löydy'))
-            ui.label(message)
-            ui.link(t('Palaa jonoon'), '/kasittely')
-
-    def _draw_detail(self, detail: handling.RequestDetail) -> None:
+        self.detail, self.missing = detail, ''
         self.version = detail.version
         self.assigned_handler_id = detail.assigned_handler_id
-        form = get_form(detail.service_code)
+        self.events = audit.events_for_request(self.user, self.number)
+        self.handlers = handling.staff_members(self.user)
+
+    async def _off_loop(self, function: Callable[[], _R]) -> _R | None:
+        """Database work in a worker thread, in the page's language (error messages are made there)."""
+        lang = current_language()
+
+        def call() -> _R:
+            with using_language(lang):
+                return function()
+
+        return await run.io_bound(call)
+
+    async def _reload(self, *, record_view: bool = False, mark_read: bool = True) -> None:
+        await self._off_loop(lambda: self._load(record_view=record_view, mark_read=mark_read))
+        await self._redraw()
+
+    async def _redraw(self) -> None:
+        """Redraw the request's parts from the state; the writing box only when the request opened or closed, so
+        typing is never interrupted by a redraw."""
+        views = [self.top_view, self.left_view, self.conversation_view, self.side_view]
+        if self.composer_for != (self.detail.is_open if self.detail else None):
+            views.append(self.composer_view)
+        for view in views:
+            await view.refresh()
+
+    async def _show_alert(self, alert: Alert | None) -> None:
+        self.alert = alert
+        await self.alert_view.refresh()
+
+    async def _show_notice(self, notice: Notice | None) -> None:
+        self.notice = notice
+        await self.notice_view.refresh()
+
+    # ------------------------------------------------------------------------------------------ drawing
+    def _render_alert(self) -> None:
+        alert = self.alert
+        if alert is None:
+            return
+        if alert.kind == 'error':
+            ui.label(alert.message).classes('bg-red-50 border-l-8 border-red-800 p-3 w-full text-red-900') \
+                .props('role=alert')
+        elif alert.kind == 'conflict':
+            with ui.card().classes('w-full bg-red-50 border-l-8 border-red-800').props('role=alert') \
+                    .mark('conflict'):
+                heading(t('Palvelupyyntöä on muutettu'), 2, classes='text-red-900')
+                ui.label(alert.message).classes('text-red-900')
+                ui.button(t('Näytä uusin tilanne'), on_click=self._reload_after_conflict).props('no-caps') \
+                    .mark('conflict-reload')
+        else:
+            with ui.card().classes('w-full bg-amber-50 border-l-8 border-amber-700') \
+                    .props('role=alert').mark('changed-elsewhere'):
+                ui.label(t('Toinen käsittelijä muutti juuri tätä palvelupyyntöä.')).classes('font-bold')
+                ui.button(t('Näytä uusin tilanne'), on_click=self._reload_after_conflict).props('no-caps')
+
+    def _render_notice(self) -> None:
+        notice = self.notice
+        if notice is None:
+            return
+        ui.label(notice.text).classes(notice.classes).mark(notice.marker)
+        if notice.offer_next:
+            ui.button(t('Seuraava palvelupyyntö'), icon='arrow_forward',
+                      on_click=lambda: self._go_neighbour(forward=True)) \
+                .props('no-caps outline').mark('go-next')
+
+    def _render_top(self) -> None:
+        if self.detail is None:
+            heading(t('Palvelupyyntöä ei löydy'))
+            ui.label(self.missing)
+            ui.link(t('Palaa jonoon'), '/kasittely')
+            return
+        form = get_form(self.detail.service_code)
         self.form_steps = {index: t(step.title) for index, step in enumerate(form.steps)} if form else {}
-        self.top.clear()
-        with self.top:
-            self._summary(detail)
-        self.left.clear()
-        with self.left:
-            self._answers(detail)
-            self._sender(detail)
-            self._history(detail)
-        self.conversation.clear()
-        with self.conversation:
-            self._messages(detail)
-        if self.composer_for != detail.is_open:  # drawn once per state: typing is never interrupted by a redraw
-            self.composer_area.clear()
-            with self.composer_area:
-                self._composer(detail)
-            self.composer_for = detail.is_open
-        self.side.clear()
-        with self.side:
-            self._actions(detail)
+        self._summary(self.detail)
+
+    def _render_left(self) -> None:
+        if self.detail is not None:
+            self._answers(self.detail)
+            self._sender(self.detail)
+            self._history(self.detail)
+
+    def _render_conversation(self) -> None:
+        if self.detail is not None:
+            self._messages(self.detail)
+
+    def _render_composer(self) -> None:
+        self.composer_for = self.detail.is_open if self.detail else None
+        if self.detail is None:
+            self.text = None
+            return
+        self._composer(self.detail)
+
+    def _render_side(self) -> None:
+        if self.detail is not None:
+            self._actions(self.detail)
 
     def _summary(self, detail: handling.RequestDetail) -> None:
         heading(detail.title)
@@ -228,7 +344,7 @@ class RequestView:
                         who = f' ({change.changed_by})' if change.changed_by else ''
                         ui.label(f'{format_datetime(change.changed_at)} {t(change.stage)}{who}')
             heading(t('Tapahtumaloki'), 2, classes='mt-4')
-            events = audit.events_for_request(self.user, self.number)
+            events = self.events
             log_table = ui.table(columns=[
                 {'name': 'at', 'label': t('Aika'), 'field': 'at', 'align': 'left'},
                 {'name': 'actor', 'label': t('Tekijä'), 'field': 'actor', 'align': 'left'},
@@ -243,7 +359,7 @@ class RequestView:
                 .props('download').mark('audit-csv')
 
     def _actions(self, detail: handling.RequestDetail) -> None:
-        handlers = handling.staff_members(self.user)
+        handlers = self.handlers
         with ui.card().classes('w-full gap-2').mark('assign'):
             heading(t('Käsittelijä'), 2)
             if detail.status == RequestStatus.DONE:
@@ -281,15 +397,15 @@ class RequestView:
             shows_at_once(kind)
             step = ui.select(self.form_steps, label=t('Täydennettävä kohta'), value=0) \
                 .props('outlined dense').classes('w-full').mark('write-step')
-            self.text = ui.textarea(t('Teksti'), value=self.draft_text) \
+            self.text = text = ui.textarea(t('Teksti'), value=self.draft_text) \
                 .props('outlined autogrow counter').classes('w-full').mark('write-text')
-            self.text.props['maxlength'] = handling.MAX_MESSAGE_LENGTH
-            self.text.props['aria-keyshortcuts'] = 'Control+Enter'
+            text.props['maxlength'] = handling.MAX_MESSAGE_LENGTH
+            text.props['aria-keyshortcuts'] = 'Control+Enter'
             hint = ui.label().classes('text-sm text-gray-800')
             button = ui.button(on_click=lambda: self._write(kind.value, step.value)) \
                 .props('no-caps').mark('write-submit')
             ui.label(t('Ctrl+Enter lähettää.')).classes('text-sm text-gray-800')
-            self.text.on('keydown.ctrl.enter', lambda: self._write(kind.value, step.value))
+            text.on('keydown.ctrl.enter', lambda: self._write(kind.value, step.value))
 
             def follow_kind() -> None:
                 self.draft_kind = kind.value
@@ -306,7 +422,7 @@ class RequestView:
                 }[kind.value])
 
             kind.on_value_change(follow_kind)
-            self.text.on_value_change(lambda e: setattr(self, 'draft_text', e.value or ''))
+            text.on_value_change(lambda e: setattr(self, 'draft_text', e.value or ''))
             follow_kind()
 
     def _build_help(self) -> None:
@@ -328,7 +444,9 @@ class RequestView:
         self.help_dialog.open()
 
     # ------------------------------------------------------------------------------------------ actions
-    def _write(self, kind: str, step: int | None) -> None:
+    async def _write(self, kind: str, step: int | None) -> None:
+        if self.text is None:
+            return
         body = self.text.value or ''
         if not body.strip():
             self.text.error = t('Kirjoita teksti ennen lähettämistä.')
@@ -339,7 +457,7 @@ class RequestView:
         if kind == 'resolve':
             self._confirm_resolution(body)
             return
-        actions = {
+        actions: dict[str, tuple[Callable[[int, int, str], object], str]] = {
             'message': (lambda n, v, b: handling.send_message(self.user, n, v, b), t('Viesti lähetetty asiakkaalle.')),
             'question': (lambda n, v, b: handling.send_message(self.user, n, v, b, question=True),
                          t('Kysymys lähetetty asiakkaalle.')),
@@ -348,13 +466,15 @@ class RequestView:
             'note': (lambda n, v, b: handling.add_note(self.user, n, v, b), t('Muistiinpano tallennettu.')),
         }
         action, done = actions[kind]
-        self._perform(lambda: action(self.number, self.version, body), done, offer_next=kind != 'note')
+        version = self.version
+        await self._perform(lambda: action(self.number, version, body), done, offer_next=kind != 'note')
 
     def _confirm_resolution(self, body: str) -> None:
-        def resolve() -> None:
+        async def resolve() -> None:
             dialog.close()
-            self._perform(lambda: handling.resolve(self.user, self.number, self.version, body),
-                          t('Palvelupyyntö ratkaistu.'), offer_next=True)
+            version = self.version
+            await self._perform(lambda: handling.resolve(self.user, self.number, version, body),
+                                t('Palvelupyyntö ratkaistu.'), offer_next=True)
 
         unassigned = self.assigned_handler_id is None
         with ui.dialog() as dialog, ui.card().props('role=alertdialog aria-labelledby=resolve-heading') \
@@ -371,69 +491,61 @@ class RequestView:
         dialog.on('hide', lambda: self._focus_writing())
         dialog.open()
 
-    def _assign_to_me(self) -> None:
-        self._run(handling.assign, self.user.id, done=t('Otit palvelupyynnön itsellesi.'))
+    async def _assign_to_me(self) -> None:
+        await self._run(handling.assign, self.user.id, done=t('Otit palvelupyynnön itsellesi.'))
 
-    def _run(self, function, value, *, done: str) -> None:
-        self._perform(lambda: function(self.user, self.number, self.version, value), done)
+    async def _run(self, function: Callable[[User, int, int, _V], object], value: _V, *, done: str) -> None:
+        version = self.version
+        await self._perform(lambda: function(self.user, self.number, version, value), done)
 
-    def _perform(self, call, done: str, *, offer_next: bool = False) -> None:
-        if not self._attempt(call):
+    async def _perform(self, call: Callable[[], object], done: str, *, offer_next: bool = False) -> None:
+        """Run the action, then redraw from the database and say what was done; on a refusal say why instead."""
+        if not await self._attempt(call):
             return
         self.draft_text = ''
-        self.text.value = ''
-        self.draw()
-        self._announce(done, offer_next=offer_next)
+        if self.text is not None:
+            self.text.value = ''
+        await self._reload()
+        await self._show_notice(Notice(done, 'action-done', offer_next=offer_next))
         self._focus_writing()
 
-    def _attempt(self, call) -> bool:
-        self.alert.clear()
+    async def _attempt(self, call: Callable[[], object]) -> bool:
+        await self._show_alert(None)
         if not still_allowed(self.user):
             return False
         try:
-            call()
+            await self._off_loop(call)
         except handling.VersionConflict as error:
-            self._conflict(str(error))
+            await self._show_alert(Alert('conflict', str(error)))
             return False
         except handling.HandlingError as error:
-            with self.alert:
-                ui.label(str(error)).classes('bg-red-50 border-l-8 border-red-800 p-3 w-full text-red-900') \
-                    .props('role=alert')
+            await self._show_alert(Alert('error', str(error)))
             return False
         return True
 
-    def _announce(self, text: str, *, offer_next: bool) -> None:
-        self.result.clear()
-        with self.result:
-            ui.label(text).classes('bg-green-50 border-l-8 border-green-800 p-3 grow').mark('action-done')
-            if offer_next:
-                ui.button(t('Seuraava palvelupyyntö'), icon='arrow_forward',
-                          on_click=lambda: self._go_neighbour(forward=True)) \
-                    .props('no-caps outline').mark('go-next')
-
     def _focus_writing(self) -> None:
-        self.text.run_method('focus')
+        if self.text is not None:
+            self.text.run_method('focus')
 
     async def _go_neighbour(self, *, forward: bool) -> None:
         if not still_allowed(self.user):
             return
         number = await run.io_bound(neighbour, self.user, self.number, self.view, forward=forward)
         if number is None:
-            self.result.clear()
-            with self.result:
-                ui.label(t('Jonossa ei ole seuraavaa palvelupyyntöä.') if forward else
-                         t('Jonossa ei ole edellistä palvelupyyntöä.')).classes('p-3').mark('no-neighbour')
+            await self._show_notice(Notice(t('Jonossa ei ole seuraavaa palvelupyyntöä.') if forward else
+                                           t('Jonossa ei ole edellistä palvelupyyntöä.'), 'no-neighbour',
+                                           classes='p-3'))
             return
         ui.navigate.to(f'/kasittely/pyynto/{number}')
 
-    async def _shortcut(self, event) -> None:
+    async def _shortcut(self, event: GenericEventArguments) -> None:
         action = event.args
         if action == 'help':
             self._show_help()
         elif action in ('next', 'previous'):
             await self._go_neighbour(forward=action == 'next')
         elif action == 'assign_me' and self.assigned_handler_id != self.user.id and self.composer_for:
-            self._assign_to_me()
+            await self._assign_to_me()
 
     async def _changed_elsewhere(self, event: live.LiveEvent) -> None:
         """Someone else acted on this request. The citizen's answer is shown at once (the writing box stays as
@@ -441,37 +553,20 @@ class RequestView:
         if event.data.get('actor') == self.user.id:
             return  # our own action, drawn already
         if event.kind not in CITIZEN_EVENTS:
-            self.alert.clear()
-            with self.alert, ui.card().classes('w-full bg-amber-50 border-l-8 border-amber-700') \
-                    .props('role=alert').mark('changed-elsewhere'):
-                ui.label(t('Toinen käsittelijä muutti juuri tätä palvelupyyntöä.')).classes('font-bold')
-                ui.button(t('Näytä uusin tilanne'), on_click=self._reload_after_conflict).props('no-caps')
+            await self._show_alert(Alert('changed'))
             return
-        try:
-            detail = await run.io_bound(handling.open_request, self.user, self.number, record_view=False,
-                                        mark_read=False)
-        except handling.RequestNotFound as error:
-            self._draw_missing(str(error))
+        await self._reload(mark_read=False)
+        if self.detail is None:
             return
-        self._draw_detail(detail)
-        self.result.clear()
-        with self.result:
-            ui.label(t('Asiakas vastasi.') if event.kind == 'reply' else
-                     t('Asiakas lähetti täydennetyn palvelupyynnön.') if event.kind == 'sent' else
-                     t('Asiakas perui palvelupyynnön.')).classes('bg-green-50 border-l-8 border-green-800 p-3') \
-                .mark('citizen-update')
+        await self._show_notice(Notice(
+            t('Asiakas vastasi.') if event.kind == 'reply' else
+            t('Asiakas lähetti täydennetyn palvelupyynnön.') if event.kind == 'sent' else
+            t('Asiakas perui palvelupyynnön.'), 'citizen-update',
+            classes='bg-green-50 border-l-8 border-green-800 p-3'))
 
-    def _conflict(self, message: str) -> None:
-        with self.alert, ui.card().classes('w-full bg-red-50 border-l-8 border-red-800').props('role=alert') \
-                .mark('conflict'):
-            heading(t('Palvelupyyntöä on muutettu'), 2, classes='text-red-900')
-            ui.label(message).classes('text-red-900')
-            ui.button(t('Näytä uusin tilanne'), on_click=self._reload_after_conflict).props('no-caps') \
-                .mark('conflict-reload')
-
-    def _reload_after_conflict(self) -> None:
-        self.alert.clear()
-        self.draw()  # the typed text survives in self.draft_text and the writing box
+    async def _reload_after_conflict(self) -> None:
+        await self._show_alert(None)
+        await self._reload()  # the typed text survives in self.draft_text and the writing box
 
 
 def request_page(number: str) -> None:

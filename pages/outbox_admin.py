@@ -8,7 +8,7 @@ from nicegui import ui
 
 from components.email_view import STATUS_LABELS, email_bodies, email_facts, status_badge
 from components.frame import frame
-from components.workbench import announce, heading, staff_user
+from components.workbench import Announcement, heading, staff_user
 from config import get_settings
 from locales import pt, t
 from models import EmailStatus, OutboxEmail, User
@@ -35,11 +35,11 @@ def delivery_notice() -> None:
                        'jäävät odottamaan, ja voit lukea ne tästä kehityspostilaatikosta.')).mark('dev-mailbox')
 
 
-def retry(user: User, email_id: int, notice: ui.element, after: Callable[[], None]) -> None:
+def retry(user: User, email_id: int, notice: Announcement, after: Callable[[], None]) -> None:
     if outbox.retry_now(user, email_id):
-        announce(notice, t('Sähköposti {id} lähetetään uudelleen.', id=email_id))
+        notice.show(t('Sähköposti {id} lähetetään uudelleen.', id=email_id))
     else:
-        announce(notice, t('Sähköpostia {id} ei voi enää lähettää uudelleen.', id=email_id))
+        notice.show(t('Sähköpostia {id} ei voi enää lähettää uudelleen.', id=email_id))
     after()
 
 
@@ -86,7 +86,7 @@ def _row(email: OutboxEmail, on_retry: Callable[[int], None]) -> None:
 
 
 def _outbox_table(user: User, status: EmailStatus | None) -> None:
-    notice = ui.element('div').classes('w-full')
+    notice = Announcement()
 
     @ui.refreshable
     def table() -> None:  # the counts are inside so that a retry updates them too
@@ -133,7 +133,7 @@ def outbox_email_page(email_id: int) -> None:
             heading(t('Sähköpostia ei löytynyt'))
             return
         heading(email.subject, classes='break-words')
-        notice = ui.element('div').classes('w-full')
+        notice = Announcement()
 
         @ui.refreshable
         def state() -> None:

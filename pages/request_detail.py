@@ -142,7 +142,9 @@ class ReplyForm:
         self.upload.add_slot('list', '<span></span>')
         self.file_error = ui.label('').classes('text-red-900 font-bold').props('role=alert')
         self.file_error.set_visibility(False)
-        self.file_list = ui.column().classes('gap-1')
+        self.file_list = ui.refreshable(self._render_files)  # per form: redraws only this form's list
+        with ui.column().classes('gap-1'):
+            self.file_list()
         ui.button(t('Lähetä vastaus'), on_click=self.send).props('no-caps color=primary').classes('mt-2') \
             .mark('send-reply')
 
@@ -158,25 +160,23 @@ class ReplyForm:
             self.files.append((checked.filename, checked.data))
             self._show_file_error('')
         self.upload.reset()
-        self._draw_files()
+        await self.file_list.refresh()
 
     def _show_file_error(self, message: str) -> None:
         self.file_error.set_text(message)
         self.file_error.set_visibility(bool(message))
 
-    def _draw_files(self) -> None:
-        self.file_list.clear()
-        with self.file_list:
-            for index, (name, _data) in enumerate(self.files):
-                with ui.row().classes('items-center gap-2').mark('pending-file'):
-                    ui.label(name)
-                    ui.button(t('Poista'), on_click=lambda i=index: self._remove(i)) \
-                        .props('flat dense no-caps color=red-10').props['aria-label'] = t('Poista liite {name}',
-                                                                                          name=name)
+    def _render_files(self) -> None:
+        for index, (name, _data) in enumerate(self.files):
+            with ui.row().classes('items-center gap-2').mark('pending-file'):
+                ui.label(name)
+                ui.button(t('Poista'), on_click=lambda i=index: self._remove(i)) \
+                    .props('flat dense no-caps color=red-10').props['aria-label'] = t('Poista liite {name}',
+                                                                                      name=name)
 
     def _remove(self, index: int) -> None:
         del self.files[index]
-        self._draw_files()
+        self.file_list.refresh()
 
     def send(self) -> None:
         if not self.body.validate():
@@ -215,9 +215,9 @@ def request_detail_page(number: str) -> None:
     with frame('oma-asiointi', title=detail.title):
         ui.link(t('Takaisin omiin tapahtumiin'), '/oma-asiointi').classes('mb-2')
         _heading(detail.title, 1, 'text-2xl sm:text-3xl font-bold break-words').mark('request-heading')
-        summary = ui.column().classes('gap-0')
-        with summary:
-            _summary(detail)
+        summary = ui.refreshable(_summary)  # made per page: redraws only this page's summary
+        with ui.column().classes('gap-0'):
+            summary(detail)
         live_status = ui.label('').classes('font-bold mt-2').props('role=status').mark('live-status')
         if detail.completion_requested:
             ui.label(t('Palvelupyyntöön on pyydetty täydennystä: katso viestit.')) \
@@ -241,9 +241,7 @@ def request_detail_page(number: str) -> None:
             if fresh.status != detail.status or fresh.completion_requested != detail.completion_requested:
                 ui.navigate.reload()  # what may be done with it changed (resolved, returned): draw it anew
                 return
-            summary.clear()
-            with summary:
-                _summary(fresh)
+            await summary.refresh(fresh)
             if refresh_thread is not None:
                 refresh_thread(fresh_thread)
             if any(message.unread for message in fresh_thread):
@@ -305,16 +303,18 @@ def _thread_section(user: User, detail: RequestDetail, thread: list[ThreadMessag
         messages(thread)
         if may_reply(detail.status):
             ui.add_head_html(_UPLOAD_STYLE)
-            form_area = ui.column().classes('w-full')
+
+            @ui.refreshable
+            def reply_form() -> None:
+                ReplyForm(user, detail.number, sent)
 
             def sent() -> None:
+                """A fresh, empty form under the thread that now has the reply."""
                 messages.refresh(list_thread(user, detail.number))
-                form_area.clear()
-                with form_area:
-                    ReplyForm(user, detail.number, sent)
+                reply_form.refresh()
 
-            with form_area:
-                ReplyForm(user, detail.number, sent)
+            with ui.column().classes('w-full'):
+                reply_form()
         return messages.refresh
 
 

@@ -2,6 +2,8 @@
 owners asked for deletion ("Pyydä käyttäjätilin poistamista")."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import ui
 
 from auth import session
@@ -23,14 +25,15 @@ def _field(label: str, value: str) -> None:
         ui.label(value)
 
 
-def _feedback_list(user: User, container: ui.element) -> None:
-    """(Re)draw the feedback into `container`."""
-    container.clear()
-    with container:
-        _draw_feedback(user, lambda: _feedback_list(user, container))
+def _feedback_list(user: User) -> None:
+    """The feedback as the database has it; "Merkitse käsitellyksi" redraws it. The refreshable is made per page: a
+    module-level one would redraw every open page with this user's view."""
+    draw = ui.refreshable(_draw_feedback)
+    with ui.column().classes('w-full gap-2'):
+        draw(user, lambda: draw.refresh())
 
 
-def _draw_feedback(user: User, redraw) -> None:
+def _draw_feedback(user: User, redraw: Callable[[], object]) -> None:
     rows = feedback.list_feedback(user)
     open_count = sum(1 for row in rows if row.handled_at is None)
     ui.label(t('Käsittelemättä {count}', count=open_count)).mark('open-count')
@@ -79,7 +82,7 @@ def staff_feedback_page() -> None:
         _heading(t('Saavutettavuuspalaute'), 1, 'text-3xl font-bold')
         ui.label(t('Vastaa palautteeseen 14 päivän kuluessa, jos palautteen antaja on antanut '
                    'sähköpostiosoitteensa.')).classes('mb-2')
-        _feedback_list(user, ui.column().classes('w-full gap-2'))
+        _feedback_list(user)
         _heading(t('Käyttäjätilien poistopyynnöt'), 2, 'text-xl font-bold mt-8')
         ui.label(t('Nämä asiakkaat ovat pyytäneet käyttäjätilinsä poistamista Omat tiedot -sivulla.'))
         _deletion_requests(user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 from html import escape
+from typing import Literal
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -78,118 +79,137 @@ async def sso_page(request: Request) -> None:
             ui.label(t('Palvelun lähettämää tunnistuspyyntöä ei voitu tarkistaa: {reason}', reason=str(error))) \
                 .props('role=alert').mark('idp-error')
         return
-    _identification(authn)
+    _Identification(authn)
 
 
-def _kiosk_countdown(content: ui.column) -> None:
-    """On a kiosk the portal refuses an answer after its idle limit (`auth.saml_sp.pending_lifetime`): count that
-    time down here too, and take the "Jatka palveluun" step away when it has run out."""
-    if not get_settings().kiosk_mode:
-        return
-    deadline = time.monotonic() + pending_lifetime().total_seconds()
-    with ui.row().classes('w-full items-baseline gap-2'):
-        ui.label(t('Tunnistautuminen vanhenee:'))
-        left_label = ui.label().classes('font-bold').props('role=timer').mark('idp-countdown')
+class _Identification:
+    """The identification's views, one at a time: choose a person (or type one in), identified (with the answer to
+    post), cancelled, or — on a kiosk — expired. `view` is the state and `_render` draws it."""
 
-    def tick() -> None:
-        left = max(0, math.ceil(deadline - time.monotonic()))
-        left_label.set_text(f'{left // 60}:{left % 60:02d}')
-        if left > 0:
+    def __init__(self, authn: AuthnRequestInfo) -> None:
+        self.authn = authn
+        self.service = SERVICE_NAMES.get(authn.language, SERVICE_NAMES['fi'])
+        self.view: Literal['choose', 'identified', 'cancelled', 'expired'] = 'choose'
+        self.person: TestPerson | None = None
+        self.form: PostForm | None = None
+        self.draw = ui.refreshable(self._render)
+        with _layout(authn.language):
+            with ui.element('div').classes('w-full'):
+                self._kiosk_countdown()
+            with ui.column().classes('w-full gap-4'):
+                self.draw()
+
+    def _kiosk_countdown(self) -> None:
+        """On a kiosk the portal refuses an answer after its idle limit (`auth.saml_sp.pending_lifetime`): count
+        that time down here too, and take the "Jatka palveluun" step away when it has run out."""
+        if not get_settings().kiosk_mode:
             return
-        timer.deactivate()
-        content.clear()
-        with content, ui.card().classes('w-full p-6 gap-3'):
-            ui.label(t('Tunnistautuminen vanhentui')).classes('text-2xl font-bold') \
-                .props('role=heading aria-level=1').mark('idp-expired')
-            ui.label(t('Aloita kirjautuminen palvelussa uudelleen.'))
+        deadline = time.monotonic() + pending_lifetime().total_seconds()
+        with ui.row().classes('w-full items-baseline gap-2'):
+            ui.label(t('Tunnistautuminen vanhenee:'))
+            left_label = ui.label().classes('font-bold').props('role=timer').mark('idp-countdown')
 
-    timer = ui.timer(1.0, tick)
-    tick()
+        def tick() -> None:
+            left = max(0, math.ceil(deadline - time.monotonic()))
+            left_label.set_text(f'{left // 60}:{left % 60:02d}')
+            if left > 0:
+                return
+            timer.deactivate()
+            self.view = 'expired'
+            self.draw.refresh()
 
+        timer = ui.timer(1.0, tick)
+        tick()
 
-def _identification(authn: AuthnRequestInfo) -> None:
-    service = SERVICE_NAMES.get(authn.language, SERVICE_NAMES['fi'])
-    with _layout(authn.language):
-        countdown = ui.element('div').classes('w-full')
-        content = ui.column().classes('w-full gap-4')
-    with countdown:
-        _kiosk_countdown(content)
-
-    def choose_view() -> None:
-        content.clear()
-        with content:
-            with ui.card().classes('w-full p-6 gap-2'):
-                ui.label(t('Tunnistaudu')).classes('text-2xl font-bold').props('role=heading aria-level=1')
-                ui.label(t('Olet tunnistautumassa palveluun: {service}', service=service))
-                with ui.row().classes('w-full bg-amber-100 border-l-8 border-amber-700 p-3').props('role=note'):
-                    ui.label(t('Tämä on testitunnistaja. Se hyväksyy kenen tahansa testihenkilön ilman tunnuksia. '
-                               'Älä käytä oikeita henkilötietoja.'))
+    def _render(self) -> None:
+        if self.view == 'expired':
             with ui.card().classes('w-full p-6 gap-3'):
-                ui.label(t('Valitse testihenkilö')).classes('text-xl font-bold').props('role=heading aria-level=2')
-                with ui.element('ul').classes('list-none p-0 m-0 flex flex-col gap-2 w-full'):
-                    for person in TEST_PERSONS:
-                        with ui.element('li'):
-                            ui.button(f'{person.display_name} ({person.national_id})',
-                                      on_click=lambda p=person: identify(p)) \
-                                .props('no-caps outline align=left').classes('w-full') \
-                                .mark(f'person-{person.national_id}')
+                ui.label(t('Tunnistautuminen vanhentui')).classes('text-2xl font-bold') \
+                    .props('role=heading aria-level=1').mark('idp-expired')
+                ui.label(t('Aloita kirjautuminen palvelussa uudelleen.'))
+        elif self.view == 'identified' and self.person is not None and self.form is not None:
+            self._identified(self.person, self.form)
+        elif self.view == 'cancelled' and self.form is not None:
             with ui.card().classes('w-full p-6 gap-3'):
-                ui.label(t('Tai anna testihenkilön tiedot')).classes('text-xl font-bold') \
-                    .props('role=heading aria-level=2')
-                summary = ErrorSummary()
-                number = ui.input(t('Henkilötunnus')).props('outlined autocomplete=off').classes('w-full') \
-                    .mark('idp-identity-number')
-                given = ui.input(t('Etunimet')).props('outlined autocomplete=off').classes('w-full') \
-                    .mark('idp-given-name')
-                surname = ui.input(t('Sukunimi')).props('outlined autocomplete=off').classes('w-full') \
-                    .mark('idp-surname')
+                ui.label(t('Tunnistautuminen keskeytetty')).classes('text-2xl font-bold') \
+                    .props('role=heading aria-level=1')
+                _post_form(self.form, t('Palaa palveluun'), 'idp-return')
+        else:
+            self._choose()
 
-                async def identify_entered() -> None:
-                    problems: list[tuple[ui.element | None, str]] = []
-                    if not valid_test_identity_number(number.value or ''):
-                        problems.append((number, t('Anna henkilötunnus muodossa 210281-9988.')))
-                    if not (given.value or '').strip():
-                        problems.append((given, t('Anna etunimet.')))
-                    if not (surname.value or '').strip():
-                        problems.append((surname, t('Anna sukunimi.')))
-                    messages = {id(field): message for field, message in problems}
-                    for field in (number, given, surname):
-                        field.error = messages.get(id(field))
-                        field.update()
-                    summary.show(problems)
-                    if not problems:
-                        await identify(TestPerson(number.value.strip().upper(), given.value.strip(),
-                                                  surname.value.strip()))
+    def _choose(self) -> None:
+        with ui.card().classes('w-full p-6 gap-2'):
+            ui.label(t('Tunnistaudu')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+            ui.label(t('Olet tunnistautumassa palveluun: {service}', service=self.service))
+            with ui.row().classes('w-full bg-amber-100 border-l-8 border-amber-700 p-3').props('role=note'):
+                ui.label(t('Tämä on testitunnistaja. Se hyväksyy kenen tahansa testihenkilön ilman tunnuksia. '
+                           'Älä käytä oikeita henkilötietoja.'))
+        with ui.card().classes('w-full p-6 gap-3'):
+            ui.label(t('Valitse testihenkilö')).classes('text-xl font-bold').props('role=heading aria-level=2')
+            with ui.element('ul').classes('list-none p-0 m-0 flex flex-col gap-2 w-full'):
+                for person in TEST_PERSONS:
+                    with ui.element('li'):
+                        ui.button(f'{person.display_name} ({person.national_id})',
+                                  on_click=lambda p=person: self.identify(p)) \
+                            .props('no-caps outline align=left').classes('w-full') \
+                            .mark(f'person-{person.national_id}')
+        with ui.card().classes('w-full p-6 gap-3'):
+            ui.label(t('Tai anna testihenkilön tiedot')).classes('text-xl font-bold') \
+                .props('role=heading aria-level=2')
+            summary = ErrorSummary()
+            number = ui.input(t('Henkilötunnus')).props('outlined autocomplete=off').classes('w-full') \
+                .mark('idp-identity-number')
+            given = ui.input(t('Etunimet')).props('outlined autocomplete=off').classes('w-full') \
+                .mark('idp-given-name')
+            surname = ui.input(t('Sukunimi')).props('outlined autocomplete=off').classes('w-full') \
+                .mark('idp-surname')
 
-                ui.button(t('Tunnistaudu'), on_click=identify_entered).props('no-caps').mark('idp-identify')
-            with ui.row().classes('w-full items-center gap-2'):
-                ui.button(t('Keskeytä ja palaa palveluun'), on_click=cancel).props('flat no-caps') \
-                    .mark('idp-cancel')
+            async def identify_entered() -> None:
+                problems: list[tuple[ui.element | None, str]] = []
+                if not valid_test_identity_number(number.value or ''):
+                    problems.append((number, t('Anna henkilötunnus muodossa 210281-9988.')))
+                if not (given.value or '').strip():
+                    problems.append((given, t('Anna etunimet.')))
+                if not (surname.value or '').strip():
+                    problems.append((surname, t('Anna sukunimi.')))
+                messages = {id(field): message for field, message in problems}
+                for field in (number, given, surname):
+                    field.error = messages.get(id(field))
+                    field.update()
+                summary.show(problems)
+                if not problems:
+                    await self.identify(TestPerson(number.value.strip().upper(), given.value.strip(),
+                                                   surname.value.strip()))
 
-    async def identify(person: TestPerson) -> None:
-        form = await run.io_bound(_idp().issue_response, authn, person)
-        content.clear()
-        with content, ui.card().classes('w-full p-6 gap-3'):
+            ui.button(t('Tunnistaudu'), on_click=identify_entered).props('no-caps').mark('idp-identify')
+        with ui.row().classes('w-full items-center gap-2'):
+            ui.button(t('Keskeytä ja palaa palveluun'), on_click=self.cancel).props('flat no-caps') \
+                .mark('idp-cancel')
+
+    @staticmethod
+    def _identified(person: TestPerson, form: PostForm) -> None:
+        with ui.card().classes('w-full p-6 gap-3'):
             ui.label(t('Tunnistautuminen onnistui')).classes('text-2xl font-bold').props('role=heading aria-level=1')
             ui.label(t('Palveluun välitetään seuraavat tiedot:'))
             with ui.element('dl').classes('grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1'):
-                for term, value in ((t('Nimi'), person.display_name),
-                                    (t('Henkilötunnus'), mask_identity_number(person.national_id))):
+                for term, value, marker in ((t('Nimi'), person.display_name, 'idp-confirmed-name'),
+                                            (t('Henkilötunnus'), mask_identity_number(person.national_id),
+                                             'idp-confirmed-id')):
                     with ui.element('dt').classes('font-semibold'):
                         ui.label(term)
                     with ui.element('dd').classes('m-0'):
-                        ui.label(value).mark('idp-confirmed-name' if term == t('Nimi') else 'idp-confirmed-id')
+                        ui.label(value).mark(marker)
             _post_form(form, t('Jatka palveluun'), 'idp-continue')
 
-    async def cancel() -> None:
-        form = await run.io_bound(_idp().cancel_response, authn)
-        content.clear()
-        with content, ui.card().classes('w-full p-6 gap-3'):
-            ui.label(t('Tunnistautuminen keskeytetty')).classes('text-2xl font-bold') \
-                .props('role=heading aria-level=1')
-            _post_form(form, t('Palaa palveluun'), 'idp-return')
+    async def identify(self, person: TestPerson) -> None:
+        self.form = await run.io_bound(_idp().issue_response, self.authn, person)
+        self.person, self.view = person, 'identified'
+        await self.draw.refresh()
 
-    choose_view()
+    async def cancel(self) -> None:
+        self.form = await run.io_bound(_idp().cancel_response, self.authn)
+        self.view = 'cancelled'
+        await self.draw.refresh()
 
 
 def idp_metadata() -> Response:
