@@ -140,7 +140,9 @@ def get_engine(url: str | None = None, *, long_statements: bool = False) -> Engi
     """One engine per database URL for the life of the process; `long_statements` gives one without the statement
     timeout (migrations, the start-up lock, which may wait for another instance's migration)."""
     url = url or get_settings().database_url
-    key = (url, long_statements)
+    # SQLite: one engine per file, always. A second one would open the file again, and closing any descriptor of a
+    # file drops every POSIX lock this process holds on it: SQLite's WAL then loses committed writes.
+    key = (url, long_statements and not url.startswith('sqlite'))
     if key not in _engines:
         # A caller naming the URL (tests, tools) may not have loaded settings: then the defaults.
         settings = loaded_settings()
@@ -149,9 +151,8 @@ def get_engine(url: str | None = None, *, long_statements: bool = False) -> Engi
                                                                 Settings.database_statement_timeout))
         if url.startswith('sqlite'):
             _private_sqlite_file(Path(url.removeprefix('sqlite:///')))
-            busy = 600 if long_statements else statement_timeout
-            engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': busy})
-            event.listen(engine, 'connect', functools.partial(_sqlite_pragmas, busy * 1000))
+            engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': statement_timeout})
+            event.listen(engine, 'connect', functools.partial(_sqlite_pragmas, statement_timeout * 1000))
         else:
             options = '-c statement_timeout=0' if long_statements else f'-c statement_timeout={statement_timeout}s'
             engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,

@@ -43,10 +43,12 @@ def _portal_frames(frame: FrameType | None) -> list[tuple[str, str]]:
     found = []
     while frame is not None:
         filename = frame.f_code.co_filename
+        module = str(frame.f_globals.get('__name__', '?'))
+        # main.py's ui.run holds the whole loop: not a place that blocks it.
         if filename.startswith(str(PROJECT_DIR)) and not filename.startswith(_VENV) and \
-                not filename.endswith('loop_watch.py'):
+                module not in ('__main__', __name__):
             where = f'{Path(filename).relative_to(PROJECT_DIR)}:{frame.f_lineno} {frame.f_code.co_name}'
-            found.append((str(frame.f_globals.get('__name__', '?')), where))
+            found.append((module, where))
         frame = frame.f_back
     return found[::-1]
 
