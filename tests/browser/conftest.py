@@ -50,17 +50,17 @@ def loop_watch_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ[name] = value
 
 
-# The page guard calls every event handler inside its own frame: what a handler of another module does there is that
-# module's, not the guard's (the guard's own checks, in its own module, stay its own).
-DISPATCHERS = {('auth/page_guard.py', '_guarded_event')}
+# The page guard runs every event handler inside its `_dispatch` frame: what happens in there is the handler's (its
+# module's, or NiceGUI's), not the guard's. The guard's own checks are outside that frame and stay its own.
+DISPATCHERS = {('auth/page_guard.py', '_dispatch')}
 
 
 def _responsible(report: dict) -> list[str]:
-    """The modules a report concerns: its stack's, from the last handler a dispatcher called."""
+    """The modules a report concerns: its stack's, below the innermost dispatcher frame."""
     modules, stack = report['modules'], report['stack']
     start = 0
-    for index, where in enumerate(stack[:-1]):
-        if (where.split(':')[0], where.rsplit(' ', 1)[-1]) in DISPATCHERS and modules[index + 1] != modules[index]:
+    for index, where in enumerate(stack):
+        if (where.split(':')[0], where.rsplit(' ', 1)[-1]) in DISPATCHERS:
             start = index + 1
     return modules[start:]
 
