@@ -89,6 +89,9 @@ class Settings:
     allow_insecure_demo_on_network: bool = False
     attachment_max_count: int = 20
     totp_encryption_key: str = field(default='', repr=False)
+    # Seconds: a database that stops answering must fail a page quickly instead of freezing the instance.
+    database_connect_timeout: int = 3
+    database_statement_timeout: int = 10
 
     @property
     def secure_cookies(self) -> bool:
@@ -262,6 +265,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_insecure_demo_on_network=allow_insecure_demo,
         attachment_max_count=_read_int(env, 'ATTACHMENT_MAX_COUNT', 20, 1, 1000),
         totp_encryption_key=_secret_from_env_or_file(env, 'TOTP_ENCRYPTION_KEY', data_dir, 'totp_encryption_key'),
+        # libpq takes no connect timeout below 2 s.
+        database_connect_timeout=_read_int(env, 'DATABASE_CONNECT_TIMEOUT', 3, 2, 60),
+        database_statement_timeout=_read_int(env, 'DATABASE_STATEMENT_TIMEOUT', 10, 1, 3600),
     )
 
 
@@ -371,6 +377,11 @@ def get_settings() -> Settings:
     global _settings
     if _settings is None:
         _settings = load_settings()
+    return _settings
+
+
+def loaded_settings() -> Settings | None:
+    """The settings if this process has loaded them (code given a database URL need not load them)."""
     return _settings
 
 

@@ -8,6 +8,7 @@ from auth.kiosk import KioskMiddleware
 from auth.security_headers import SecurityHeadersMiddleware, restrict_socket_origin
 from auth.upload_limit import UploadLimitMiddleware
 from config import load_settings_or_exit
+from portal import loop_watch
 from portal.logs import configure_logging
 from portal.metrics import install_metrics
 from services import live
@@ -36,6 +37,8 @@ app.on_shutdown(stop_email_delivery)
 app.on_startup(start_retention_schedule)  # hourly: expired drafts and resolved requests' personal data
 app.on_startup(lambda: live.start(settings.database_url))  # live updates between instances (Redis or PostgreSQL)
 app.on_shutdown(live.stop)
+app.on_startup(loop_watch.start_from_env)  # PORTAL_LOOP_WATCH_MS: report stalls and SQL on the loop
+app.on_shutdown(loop_watch.stop)
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(

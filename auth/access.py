@@ -12,7 +12,7 @@ from starlette.responses import Response
 from models import UserRole
 
 from . import page_guard
-from .session import SESSION_KEY, load_session
+from .session import SESSION_KEY, SignedIn, for_request, read_for_request
 
 # Paths anyone may open. Everything else needs a signed-in user; staff paths need the staff role.
 PUBLIC_PREFIXES = ('/_nicegui', '/static/', '/saml/', '/test-idp/', '/kirjaudu', '/health',
@@ -32,11 +32,19 @@ class AccessMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         path = request.url.path
         if path.startswith('/_nicegui'):
-            if not page_guard.upload_allowed(path):  # a page's upload needs that page's session, still live
+            if not await page_guard.upload_allowed(path):  # a page's upload needs that page's session, still live
                 return Response('403', status_code=403)
             return await call_next(request)
-        session_id = app.storage.user.get(SESSION_KEY)
-        signed_in = load_session(session_id) if session_id else None
+        # The one read of the session for this request, in a worker thread; the page and frame reuse it.
+        # A page navigation also gets the profile its frame shows, in the same thread hop.
+        wants_page = request.method == 'GET' and 'text/html' in request.headers.get('accept', '')
+        read = await read_for_request(app.storage.user.get(SESSION_KEY), with_profile=wants_page)
+        with for_request(read):
+            return await self._decide(request, call_next, path, read.signed_in)
+
+    @staticmethod
+    async def _decide(request: Request, call_next: RequestResponseEndpoint, path: str,
+                      signed_in: SignedIn | None) -> Response:
         if signed_in is not None:
             page_guard.bind(request, signed_in.session.id)  # a page drawn now lives only as long as this session
         if is_public(path):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nicegui import app
+from nicegui import app, run
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,11 +30,8 @@ CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 _LAST_SEEN_LAG = timedelta(seconds=60)
 
 
-def end_if_idle(idle_seconds: int) -> bool:
-    """End this browser's session when it has been idle too long for a kiosk; True when it was ended."""
-    session_id = app.storage.user.get(SESSION_KEY)
-    if not session_id:
-        return False
+def end_if_idle(session_id: str, idle_seconds: int) -> bool:
+    """End the session when it has been idle too long for a kiosk; True when it was ended. Runs in a worker thread."""
     with session_scope() as db:
         row = db.get(UserSession, session_id)
         if row is None or row.ended_at is not None:
@@ -51,8 +48,10 @@ class KioskMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         settings = get_settings()
         path = request.url.path
-        if settings.kiosk_mode and not path.startswith('/_nicegui'):
-            end_if_idle(settings.kiosk_idle_seconds)  # before the access check, which then sees no session
+        session_id = app.storage.user.get(SESSION_KEY) if settings.kiosk_mode else None
+        if session_id and not path.startswith('/_nicegui'):
+            # Before the access check, which then sees no session; off the loop, and awaited, so in order.
+            await run.io_bound(end_if_idle, session_id, settings.kiosk_idle_seconds)
         response = await call_next(request)
         if not settings.kiosk_mode:
             return response

@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Callable
 from urllib.parse import quote
 
-from nicegui import Client, app, core, ui
+from nicegui import Client, app, core, run, ui
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.requests import Request
@@ -36,8 +36,8 @@ from starlette.requests import Request
 from . import session
 
 SESSION_STATE = 'portal_session_id'  # key in request.state: the session a page was drawn for
-# A live answer from the database is trusted this long: events come many a second, and the check is a read on the
-# event loop. Ends on this instance reach the cache at once; another instance's within this time.
+# A live answer from the database is trusted this long: events come many a second, and the check is a read (in a
+# worker thread). Ends on this instance reach the cache at once; another instance's within this time.
 LIVE_CHECK_SECONDS = 5.0
 _UPLOAD_PATH = re.compile(r'^/_nicegui/client/(?P<client>[^/]+)/upload/')
 # While the database is out of reach, an event cannot be checked, and cannot store anything either: it goes on to its
@@ -52,6 +52,7 @@ _WATCH_LEAVING = ('if (!window.portalLeavingWatched) { window.portalLeavingWatch
                   'addEventListener(kind, () => { window.portalLeaving = false; }, true); }')
 _live_until: dict[str, float] = {}
 _retired: weakref.WeakSet[Client] = weakref.WeakSet()
+_event_order: weakref.WeakKeyDictionary[Client, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def bind(request: Request, session_id: str) -> None:
@@ -64,23 +65,27 @@ def bound_session_id(client: Client) -> str | None:
     return getattr(request.state, SESSION_STATE, None) if request is not None else None
 
 
-def session_still_live(session_id: str) -> bool:
-    now = time.monotonic()
-    if _live_until.get(session_id, 0.0) > now:
+def _remember_live(session_id: str, now: float) -> None:
+    if len(_live_until) > 10_000:  # forget stale answers now and then
+        for key in [key for key, until in _live_until.items() if until <= now]:
+            _live_until.pop(key, None)
+    _live_until[session_id] = now + LIVE_CHECK_SECONDS
+
+
+async def session_still_live(session_id: str) -> bool:
+    """Whether the session lives: from the recent answer without waiting, else read in a worker thread."""
+    if _live_until.get(session_id, 0.0) > time.monotonic():
         return True
-    live = session.is_live(session_id)
+    live = bool(await run.io_bound(session.is_live, session_id))
     if live:
-        if len(_live_until) > 10_000:  # forget stale answers now and then
-            for key in [key for key, until in _live_until.items() if until <= now]:
-                _live_until.pop(key, None)
-        _live_until[session_id] = now + LIVE_CHECK_SECONDS
+        _remember_live(session_id, time.monotonic())
     return live
 
 
-def page_allowed(client: Client) -> bool:
+async def page_allowed(client: Client) -> bool:
     """A page drawn for nobody is public; one drawn for a session only while that session lives."""
     session_id = bound_session_id(client)
-    return session_id is None or session_still_live(session_id)
+    return session_id is None or await session_still_live(session_id)
 
 
 def send_to_sign_in(client: Client) -> None:
@@ -95,6 +100,11 @@ def send_to_sign_in(client: Client) -> None:
     for element in list(client.elements.values()):
         if isinstance(element, ui.timer):
             element.cancel()
+
+
+def is_retired(client: Client) -> bool:
+    """Whether the page has been sent to sign in (its own timers must then stay quiet)."""
+    return client in _retired
 
 
 def retire_pages_of(session_ids: set[str]) -> None:
@@ -121,7 +131,7 @@ def _sessions_ended(session_ids: set[str]) -> None:
         loop.call_soon_threadsafe(retire_pages_of, session_ids)
 
 
-def upload_allowed(path: str) -> bool:
+async def upload_allowed(path: str) -> bool:
     """For the access middleware: an upload to a page's element needs that page's session, live, in this browser."""
     match = _UPLOAD_PATH.match(path)
     client = Client.instances.get(match.group('client')) if match else None
@@ -130,32 +140,43 @@ def upload_allowed(path: str) -> bool:
     session_id = bound_session_id(client)
     if session_id is None:
         return True
-    if session_still_live(session_id) and app.storage.user.get(session.SESSION_KEY) == session_id:
+    if app.storage.user.get(session.SESSION_KEY) == session_id and await session_still_live(session_id):
         return True
     send_to_sign_in(client)
     return False
 
 
 def _guard(original: Callable) -> Callable:
-    def _guarded_event(sid: str, msg: dict) -> object:
+    async def _guarded_event(sid: str, msg: dict) -> object:
         client = Client.instances.get(msg.get('client_id', '')) if isinstance(msg, dict) else None
-        try:
-            allowed = client is None or page_allowed(client)
-        except _DATABASE_DOWN:
-            allowed = True
-        if not allowed:
-            assert client is not None
-            send_to_sign_in(client)
-            return None
-        return original(sid, msg)
+        if client is None or bound_session_id(client) is None:
+            return _dispatch(original, sid, msg)  # a public page: nothing to check, nothing to wait for
+        # Socket.IO runs each event in its own task; a check that waits for the database must not let a later event
+        # of the same page overtake it (typing, then Lähetä). The lock is fair (first come, first served) and is
+        # taken without waiting when free, so the usual case (a recent answer in the cache) never yields.
+        async with _event_order.setdefault(client, asyncio.Lock()):
+            try:
+                allowed = await page_allowed(client)
+            except _DATABASE_DOWN:
+                allowed = True
+            if not allowed:
+                send_to_sign_in(client)
+                return None
+            return _dispatch(original, sid, msg)
 
     return _guarded_event
 
 
-def _check_on_connect(client: Client) -> None:
+def _dispatch(original: Callable, sid: str, msg: dict) -> object:
+    """Hand an allowed event to NiceGUI, which runs the page's handler here: the browser suite's blocking-call check
+    counts what happens inside this frame as the handler's, not the guard's (tests/browser/conftest.py)."""
+    return original(sid, msg)
+
+
+async def _check_on_connect(client: Client) -> None:
     if bound_session_id(client) is None:
         return
-    if page_allowed(client):
+    if await page_allowed(client):
         client.run_javascript(_WATCH_LEAVING)
     else:
         send_to_sign_in(client)

@@ -16,7 +16,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from nicegui import app
+from nicegui import app, run
 from starlette.requests import Request
 
 from locales import N_, current_language, t
@@ -74,12 +74,13 @@ async def finish_sign_in(request: Request, user_id: int, method: str, *, profile
     """Start the session under a new browser id and apply the (checked) landing choice.
 
     Called from an HTTP route (the SAML ACS, the password hand-off): only an HTTP answer can set the new cookie."""
-    session.end_session()  # an earlier session of this browser, under the old id
+    await session.end_session_async()  # an earlier session of this browser, under the old id
     await session.rotate_browser_id(request, keep=KEPT_AT_SIGN_IN)
-    session.start_session(user_id, method, saml_name_id=saml.name_id if saml else None,
-                          saml_session_index=saml.session_index if saml else None,
-                          saml_issuer=saml.issuer if saml else None)
-    decision = decide_profile(user_id, profile, organisation_id)
+    await session.start_session(user_id, method, saml_name_id=saml.name_id if saml else None,
+                                saml_session_index=saml.session_index if saml else None,
+                                saml_issuer=saml.issuer if saml else None)
+    decision = await run.io_bound(decide_profile, user_id, profile, organisation_id)
+    assert decision is not None  # None only while the app stops
     session.choose_profile(decision.kind, decision.organisation_id)
     if decision.notice:
         set_notice(decision.notice, decision.organisation, lang)
@@ -88,7 +89,7 @@ async def finish_sign_in(request: Request, user_id: int, method: str, *, profile
 
 async def sign_out(request: Request) -> UserSession | None:
     """End this browser's session and give it a new id; returns the ended row (None when nobody was signed in)."""
-    ended = session.end_session()
+    ended = await session.end_session_async()
     await session.rotate_browser_id(request, keep=KEPT_AT_SIGN_OUT)
     return ended
 

@@ -365,7 +365,10 @@ class FormWizard:
         data = await event.file.read()
         number = self._ensure_draft()
         try:
-            stored = workflow.add_attachment(self.user_id, number, field.name, event.file.name, data)
+            # Up to 10 MB checked and written: in a worker thread, not on the event loop.
+            stored = await run.io_bound(workflow.add_attachment, self.user_id, number, field.name, event.file.name,
+                                        data)
+            assert stored is not None  # None only while the app stops
         except AttachmentRefused as refused:
             self._show_field_error(field.name, str(refused))
         else:

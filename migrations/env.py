@@ -13,7 +13,7 @@ if url is None:
 
 
 def run_migrations_online() -> None:
-    with get_engine(url).connect() as connection:
+    with get_engine(url, long_statements=True).connect() as connection:  # no statement timeout
         context.configure(
             connection=connection,
             target_metadata=SQLModel.metadata,

@@ -1,4 +1,8 @@
-"""A plain health route for load balancers: it creates no NiceGUI client and checks the database."""
+"""Plain health routes for load balancers: they create no NiceGUI client.
+
+`/health` is the readiness check (the database answers); `/health/live` only says the process and its event loop
+answer, without touching the database (a liveness probe must not restart an instance because its database is away).
+"""
 from fastapi.responses import JSONResponse
 from nicegui import app
 from sqlalchemy import text
@@ -15,5 +19,10 @@ def health() -> JSONResponse:
     return JSONResponse({'status': 'ok'})
 
 
+async def live() -> JSONResponse:
+    return JSONResponse({'status': 'ok'})  # async on purpose: it answers from the event loop itself
+
+
 def register() -> None:
     app.add_api_route('/health', health, methods=['GET'])
+    app.add_api_route('/health/live', live, methods=['GET'])

@@ -151,9 +151,11 @@ class ReplyForm:
     async def _on_upload(self, event) -> None:
         data = await event.file.read()
         try:
-            checked = check_upload(event.file.name, data,
-                                   already_attached_bytes=sum(len(d) for _, d in self.files),
-                                   already_attached_count=len(self.files))
+            # Up to 10 MB checked by content: in a worker thread, not on the event loop.
+            checked = await run.io_bound(check_upload, event.file.name, data,
+                                         already_attached_bytes=sum(len(d) for _, d in self.files),
+                                         already_attached_count=len(self.files))
+            assert checked is not None  # None only while the app stops
         except AttachmentRefused as refused:
             self._show_file_error(str(refused))
         else:

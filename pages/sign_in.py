@@ -36,7 +36,7 @@ async def complete_password_sign_in(request: Request, lippu: str = '', next: str
     if redeemed is None:
         return RedirectResponse('/kirjaudu/salasana', status_code=303)
     user_id, method = redeemed
-    profile = session.current_profile()
+    profile = await session.current_profile_async()
     await finish_sign_in(request, user_id, method, profile=profile.kind,
                          organisation_id=profile.organisation.id if profile.organisation else None)
     return RedirectResponse(safe_local_path(next), status_code=303)

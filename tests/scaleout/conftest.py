@@ -37,8 +37,6 @@ SHARED_SECRETS = {'STORAGE_SECRET': 'scale-out-test-storage-secret-0123456789',
 
 def _missing_services() -> list[str]:
     missing = []
-    if not Path(NGINX).is_file():
-        missing.append('nginx (Debian package nginx-light)')
     try:
         psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
     except psycopg.Error:
@@ -50,14 +48,23 @@ def _missing_services() -> list[str]:
     return missing
 
 
-@pytest.fixture(scope='session', autouse=True)
-def required_services() -> None:
-    missing = _missing_services()
+def _require(missing: list[str]) -> None:
     if missing:
         reason = 'needs ' + ', '.join(missing)
         if os.environ.get('SCALEOUT_REQUIRED') or os.environ.get('CI'):
             pytest.fail(reason + ' (required under .ci/run)', pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def required_services() -> None:
+    _require(_missing_services())
+
+
+@pytest.fixture(scope='session')
+def nginx_installed() -> None:
+    """Only the tests behind the proxy need nginx (the fault tests talk to an instance directly)."""
+    _require([] if Path(NGINX).is_file() else ['nginx (Debian package nginx-light)'])
 
 
 @pytest.fixture(scope='session')
@@ -141,7 +148,7 @@ def _instance_port(server: PortalServer) -> int:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, postgres_url: str) -> Iterator[Cluster]:
+def cluster(tmp_path: Path, postgres_url: str, nginx_installed: None) -> Iterator[Cluster]:
     """Two portal instances on one PostgreSQL database and one Redis, behind nginx."""
     prefix = f'portal-scaleout-{uuid.uuid4().hex[:8]}:'
     # Every instance knows the proxy's address as its BASE_URL, as in production (the socket accepts only that origin).

@@ -57,3 +57,14 @@ def test_start_up_stops_with_one_line_naming_the_setting(tmp_path: Path) -> None
                             env={'PATH': '/usr/bin:/bin', 'DATA_DIR': str(tmp_path), 'PORT': 'eighty'})
     assert result.returncode == 2
     assert result.stderr.strip() == "Configuration error: PORT must be a whole number from 1 to 65535 (got 'eighty')"
+
+
+def test_database_timeouts_have_short_defaults_and_are_checked(tmp_path: Path) -> None:
+    settings = load_settings({'DATA_DIR': str(tmp_path)})
+    assert (settings.database_connect_timeout, settings.database_statement_timeout) == (3, 10)
+    settings = load_settings({'DATA_DIR': str(tmp_path), 'DATABASE_CONNECT_TIMEOUT': '5',
+                              'DATABASE_STATEMENT_TIMEOUT': '30'})
+    assert (settings.database_connect_timeout, settings.database_statement_timeout) == (5, 30)
+    for name, value in (('DATABASE_CONNECT_TIMEOUT', '1'), ('DATABASE_STATEMENT_TIMEOUT', 'soon')):
+        with pytest.raises(ConfigError, match=name):
+            load_settings({'DATA_DIR': str(tmp_path), name: value})

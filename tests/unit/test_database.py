@@ -73,3 +73,16 @@ def test_instances_starting_together_take_turns(database: str, tmp_path: Path) -
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     with session_scope() as db:
         assert db.exec(select(func.count()).select_from(ServiceRequest)).one() == 7
+
+
+def test_statements_have_a_time_limit_and_migrations_none(database: str) -> None:
+    """DATABASE_STATEMENT_TIMEOUT: PostgreSQL's statement_timeout, SQLite's busy timeout; the migration engine has
+    no limit (a migration, or the start-up lock waiting for another instance's, may take long)."""
+    from sqlalchemy import text
+
+    with get_engine().connect() as connection, get_engine(long_statements=True).connect() as long_connection:
+        if connection.dialect.name == 'postgresql':
+            assert connection.execute(text('SHOW statement_timeout')).scalar() == '10s'
+            assert long_connection.execute(text('SHOW statement_timeout')).scalar() == '0'
+        else:
+            assert connection.execute(text('PRAGMA busy_timeout')).scalar() == 10_000
