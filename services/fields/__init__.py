@@ -29,6 +29,7 @@ FIELD_TYPE_MODULES: tuple[str, ...] = (
     'checkbox',
     'organisation',
     'attachments',
+    'business_id',
 )
 
 FIELD_TYPES: dict[str, FieldType] = {name: import_module(f'{__name__}.{name}').TYPE for name in FIELD_TYPE_MODULES}

@@ -56,6 +56,8 @@ CASES: dict[str, Case] = {
                          'Laukaan kunta', 'Laukaan kunta', 'Laukaa', {'type': 'string'}),
     'attachments': Case(FieldDefinition('files', 'Liitteet', 'attachments'), 2, 2, 'a.pdf, b.png', None,
                         {'type': 'array'}),
+    'business_id': Case(FieldDefinition('business_id', 'Y-tunnus', 'business_id'), '26174164', '2617416-4',
+                        '2617416-4', '2617416-5', {'pattern': '^[0-9]{7}-[0-9]$'}),
 }
 
 
@@ -177,7 +179,7 @@ def test_widgets_are_chosen_by_the_type() -> None:
     assert drawn['iban'] == [('text_input', {}, False, True)]
     assert drawn['choice'] == [('radio', {'payer': 'Maksajalle', 'other': 'Muulle'})]
     assert drawn['organisation'] == [('select', ['Jyväskylän kaupunki', 'Laukaan kunta'])]  # the saved one kept
-    assert [calls[0][0] for calls in drawn.values()].count('text_input') == 8
+    assert [calls[0][0] for calls in drawn.values()].count('text_input') == 9
 
 
 def test_the_iban_hint_names_the_bank_and_tidies_on_leaving() -> None:
@@ -185,3 +187,28 @@ def test_the_iban_hint_names_the_bank_and_tidies_on_leaving() -> None:
     assert iban.tidy_on_blur and iban.input_text('FI4822223333444455') == 'FI48 2222 3333 4444 55'
     assert iban.hint('FI4822223333444455') == 'FI48 2222 3333 4444 55 · Nordea Bank Finland Plc · BIC NDEAFIHH'
     assert iban.hint('FI11') is None
+
+
+# --- the example type: a Finnish business ID (Y-tunnus) -------------------------------------------------------
+
+@pytest.mark.parametrize(('typed', 'stored'), [('2617416-4', '2617416-4'), ('26174164', '2617416-4'),
+                                               (' 0208201-1 ', '0208201-1'), ('0112038-9', '0112038-9')])
+def test_business_ids_are_stored_with_the_hyphen(typed: str, stored: str) -> None:
+    assert check_field(CASES['business_id'].definition, typed, CONTEXT).value == stored
+
+
+@pytest.mark.parametrize(('typed', 'message'), [
+    ('2617416-5', 'Y-tunnuksen tarkistusnumero ei täsmää. Tarkista Y-tunnus.'),
+    ('0208201-2', 'Y-tunnuksen tarkistusnumero ei täsmää. Tarkista Y-tunnus.'),
+    ('261741-4', 'Anna Y-tunnus muodossa 1234567-8.'),
+    ('ABCDEFG-H', 'Anna Y-tunnus muodossa 1234567-8.'),
+])
+def test_wrong_business_ids_are_refused(typed: str, message: str) -> None:
+    assert check_field(CASES['business_id'].definition, typed, CONTEXT).error == message
+
+
+def test_business_id_messages_are_translated() -> None:
+    with using_language('sv'):
+        assert 'FO-num' in (check_field(CASES['business_id'].definition, '2617416-5', CONTEXT).error or '')
+    with using_language('en'):
+        assert 'business ID' in (check_field(CASES['business_id'].definition, '1', CONTEXT).error or '')
