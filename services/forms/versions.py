@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -183,3 +185,35 @@ def answers_schema(form: FormDefinition) -> dict[str, Any]:
     required = [field.name for step in form.steps for field in step.fields
                 if field.required and field.condition is None and not field_type(field).files]
     return {'type': 'object', 'properties': properties, 'required': required}
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published version as the integration API gives it."""
+
+    code: str
+    version: int
+    content_hash: str
+    created_at: datetime
+    content: dict[str, Any]
+    answers_schema: dict[str, Any]
+
+
+def published_version(code: str, number: int | None = None) -> PublishedVersion | None:
+    """Version `number` of a service's form, or its current one (published now if the code changed since start);
+    None for an unknown service or version."""
+    from . import FORMS
+
+    with session_scope() as db:
+        if number is None:
+            form = FORMS.get(code)
+            if form is None:
+                return None
+            number = publish(db, form)
+        row = db.exec(select(FormVersion).where(FormVersion.service_code == code,
+                                                FormVersion.version == number)).first()
+        if row is None:
+            return None
+        return PublishedVersion(code=code, version=row.version, content_hash=row.content_hash,
+                                created_at=row.created_at, content=dict(row.content),
+                                answers_schema=answers_schema(form_from_content(row.content)))
