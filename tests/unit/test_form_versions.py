@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect
-from sqlmodel import select
+from sqlmodel import col, select
 
 import services.forms as forms
 from locales import using_language
@@ -55,6 +55,7 @@ def onni(database: str) -> int:
         region = Region(name='Keski-Suomi')
         db.add(region)
         db.flush()
+        assert region.id is not None
         db.add(Organisation(name='Jyväskylän kaupunki', business_id='0208201-1', region_id=region.id))
         user = User(given_name='Onni Juhani', surname='Korhonen', email='645516@generated.invalid',
                     phone='+358501234567', username='onni')
@@ -67,7 +68,7 @@ def onni(database: str) -> int:
 def _versions(code: str) -> list[FormVersion]:
     with session_scope() as db:
         return list(db.exec(select(FormVersion).where(FormVersion.service_code == code)
-                            .order_by(FormVersion.version)).all())
+                            .order_by(col(FormVersion.version))).all())
 
 
 def _sent_refund(owner: int) -> int:
