@@ -27,9 +27,8 @@ from ..fields import VersionText, field_type
 from .definition import Condition, FieldDefinition, FormDefinition, StepDefinition
 
 log = logging.getLogger(__name__)
-# Per database (tests use many): versions never change once published, and the code's content is found once.
+# Versions never change once published: each is rebuilt once per process and database (tests use many).
 _stored: dict[tuple[str, str, int], tuple[str, FormDefinition]] = {}  # (database, code, number) → (hash, form)
-_published: dict[tuple[str, str], tuple[str, int]] = {}  # (database, code) → (hash, number) of the code's content
 
 
 # --- definition ⇄ JSON ---------------------------------------------------------------------------------------
@@ -112,24 +111,23 @@ def _database(db: Session) -> str:
 
 # --- publishing ----------------------------------------------------------------------------------------------
 
-def latest_version(db: Session, code: str) -> FormVersion | None:
-    return db.exec(select(FormVersion).where(FormVersion.service_code == code)
-                   .order_by(col(FormVersion.version).desc())).first()
+def latest_version(db: Session, code: str) -> tuple[int, str] | None:
+    """(number, hash) of the latest stored version (not its content: asked at every save of a draft)."""
+    row = db.exec(select(FormVersion.version, FormVersion.content_hash).where(FormVersion.service_code == code)
+                  .order_by(col(FormVersion.version).desc())).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def publish(db: Session, form: FormDefinition) -> int:
     """The number of the form's current version: the latest stored one if its content is the code's, else a new
     version stored now."""
+    # Asked at every save of a draft: one indexed query. Not remembered in the process, which would miss versions
+    # deleted or published by others (a demo reset, another instance).
     content, digest = _live(form)
-    key = (_database(db), form.code)
-    known = _published.get(key)
-    if known is not None and known[0] == digest:
-        return known[1]  # every save of a draft asks: one query per process and form is enough
     latest = latest_version(db, form.code)
-    if latest is not None and latest.content_hash == digest:
-        _published[key] = (digest, latest.version)  # remembered once committed, not while being stored
-        return latest.version
-    number = latest.version + 1 if latest is not None else 1
+    if latest is not None and latest[1] == digest:
+        return latest[0]
+    number = latest[0] + 1 if latest is not None else 1
     db.add(FormVersion(service_code=form.code, version=number, content=content, content_hash=digest))
     db.flush()
     log.info('Form %s published as version %d', form.code, number)
