@@ -129,16 +129,19 @@ class FormWizard:
         self.stepper = ui.stepper(value=self._step_name(step)) \
             .props('flat alternative-labels inactive-color=grey-8') \
             .classes('w-full form-stepper').mark('form-stepper')
+        # Only the step shown is drawn now; the others when they are first shown (`_ensure_step`): most visits
+        # never see every step, and each field is several elements.
+        self.step_elements: dict[int, ui.step] = {}
         with self.stepper:
             for index, step_definition in enumerate(form.steps):
                 with ui.step(self._step_name(index), title=form_text(step_definition.title)) as step_element:
                     step_element.props['prefix'] = index + 1
-                    self._draw_step(index)
+                self.step_elements[index] = step_element
             with ui.step(PREVIEW, title=t('Esikatselu')) as preview_step:
                 preview_step.props['prefix'] = len(form.steps) + 1
                 self.preview = ui.column().classes('w-full gap-4')
                 self._draw_navigation(len(form.steps))
-        self._update_conditions()
+        self._ensure_step(step)
         if step >= len(form.steps):
             self._draw_preview()
         # Saved a second after the last change, when a field is left and when the connection drops; no timer runs
@@ -166,6 +169,14 @@ class FormWizard:
     def _current_index(self) -> int:
         value = self.stepper.value
         return len(self.form.steps) if value == PREVIEW else int(str(value).removeprefix('step-'))
+
+    def _ensure_step(self, index: int) -> None:
+        """Draw step `index` if it has not been drawn yet (the preview is always there)."""
+        if index >= len(self.form.steps) or self.step_elements[index].default_slot.children:
+            return
+        with self.step_elements[index]:
+            self._draw_step(index)
+        self._update_conditions()
 
     def _draw_step(self, index: int) -> None:
         step_definition = self.form.steps[index]
@@ -513,6 +524,7 @@ class FormWizard:
             pass  # sent in another tab: nothing to save here any more
 
     def _go(self, index: int) -> None:
+        self._ensure_step(index)
         if self.errors_shown_for != index:
             self.summary.clear()
             self.errors_shown_for, self.shown_errors = None, {}
@@ -550,12 +562,12 @@ class FormWizard:
         self.sending = True
         self.send_button.disable()
         try:
-            # Already sent (a second click, another tab)? Then send_request says so without sending again.
-            with contextlib.suppress(RequestNotAvailable):
-                self._save(len(self.form.steps))
-            assert self.number is not None
-            # Off the event loop: 50 people sending at once stalled every page for ~2 s (bench/submissions).
-            await run.io_bound(workflow.send_request, self.user_id, self.number)
+            answers, step = dict(self._read_widgets()), len(self.form.steps)
+            number = self._ensure_draft()  # there is one already: the preview is reached by a saved step change
+            self.saved, self.dirty = (answers, step), False  # no autosave runs while sending
+            # Saved and sent off the event loop: 50 people sending at once stalled every page for ~2 s
+            # (bench/submissions).
+            await run.io_bound(self._save_and_send, number, answers, step)
         except RequestIncomplete as refused:
             first = min(refused.steps)
             self._go(first)
@@ -565,6 +577,13 @@ class FormWizard:
             self.sending = False
             self.send_button.enable()
         ui.navigate.to(f'/palvelupyynto/{self.number}/lahetetty')
+
+    def _save_and_send(self, number: int, answers: dict, step: int) -> None:
+        # Already sent (a second click, another tab)? Then there is no draft to save, and send_request says so
+        # without sending again.
+        with contextlib.suppress(RequestNotAvailable):
+            workflow.save_progress(self.user_id, number, answers, step)
+        workflow.send_request(self.user_id, number)
 
     # --- preview -----------------------------------------------------------------------------------------------
 

@@ -23,8 +23,9 @@ from tests.pages.conftest import follow_new_browser_id, sign_in_with_password
 from tests.pages.test_email_pages import sign_in_as_handler
 
 DEMO_PASSWORD = 'Demo-salasana-2026'
-OLD_LABEL = 'Laskun viitenumero'
-NEW_LABEL = 'Maksun viite (viitenumero tai RF-viite)'
+# Two labels change: one on the first step (drawn when a new form opens), one on the second.
+RELABEL = {'unit': 'Osasto tai toimipaikka', 'reference_number': 'Maksun viite (viitenumero tai RF-viite)'}
+OLD_LABELS = ('Yksikkö', 'Laskun viitenumero')
 CONTACT = {'first_name': 'Onni Juhani', 'last_name': 'Korhonen', 'organisation': 'Jyväskylän kaupunki',
            'email': '645516@generated.invalid', 'phone': '0501234567', 'on_behalf': False}
 RECIPIENT = {'refund_target': 'payer', 'recipient_first_name': 'Onni Juhani', 'recipient_last_name': 'Korhonen',
@@ -32,8 +33,8 @@ RECIPIENT = {'refund_target': 'payer', 'recipient_first_name': 'Onni Juhani', 'r
              'reference_number': '123 45614'}
 
 
-def relabelled(form: FormDefinition, field_name: str, label: str) -> FormDefinition:
-    steps = tuple(replace(step, fields=tuple(replace(f, label=label) if f.name == field_name else f
+def relabelled(form: FormDefinition, labels: dict[str, str]) -> FormDefinition:
+    steps = tuple(replace(step, fields=tuple(replace(f, label=labels[f.name]) if f.name in labels else f
                                              for f in step.fields)) for step in form.steps)
     return replace(form, steps=steps)
 
@@ -57,23 +58,25 @@ async def test_an_old_request_keeps_its_labels_after_the_form_changes(user: User
         assert db.get(ServiceRequest, number).form_version == 1  # type: ignore[union-attr]
 
     # The form's definition changes and the portal starts again: the change is published as version 2.
-    monkeypatch.setitem(forms.FORMS, REFUND_FORM.code, relabelled(REFUND_FORM, 'reference_number', NEW_LABEL))
+    monkeypatch.setitem(forms.FORMS, REFUND_FORM.code, relabelled(REFUND_FORM, RELABEL))
     assert publish_all()[REFUND_FORM.code] == 2
 
     await sign_in_with_password(user, 'onni.korhonen', DEMO_PASSWORD)
     await user.open(f'/oma-asiointi/{number}')
     await user.should_see('Lähetetyt tiedot')
-    await user.should_see(OLD_LABEL)
     await user.should_see('123 45614')
-    await user.should_not_see(NEW_LABEL)
+    for old, new in zip(OLD_LABELS, RELABEL.values(), strict=True):
+        await user.should_see(old)
+        await user.should_not_see(new)
     await user.open(f'/palvelut/{REFUND_FORM.code}')  # a new request is filled in with the form as it is now
-    await user.should_see(NEW_LABEL)
-    await user.should_not_see(OLD_LABEL)
+    await user.should_see(RELABEL['unit'])  # its first step: the second is drawn when reached
+    await user.should_not_see('Yksikkö')
 
     await user.open('/kirjaudu/ulos')
     await follow_new_browser_id(user)
     await sign_in_as_handler(user)
     await user.open(f'/kasittely/pyynto/{number}')
     await user.should_see('Lomakkeen tiedot')
-    await user.should_see(OLD_LABEL)
-    await user.should_not_see(NEW_LABEL)
+    for old, new in zip(OLD_LABELS, RELABEL.values(), strict=True):
+        await user.should_see(old)
+        await user.should_not_see(new)
