@@ -12,9 +12,10 @@ from nicegui import ui
 
 from components.heading import heading_label
 from locales import t
-from services.answers import EMPTY, display_value
+from services.answers import EMPTY, answer_label, display_value
+from services.fields import field_type, form_text
 from services.formatting import format_file_size
-from services.forms import FieldKind, FormDefinition
+from services.forms import FormDefinition
 from services.requests import AttachmentInfo
 
 
@@ -34,19 +35,23 @@ def attachment_links(attachments: Sequence[AttachmentInfo]) -> None:
 
 def answers_view(form: FormDefinition, answers: dict, attachments: Sequence[AttachmentInfo] = (), *,
                  heading_level: int = 2) -> None:
-    """Draw the answers step by step. Fields hidden by their condition are left out, as they were in the form."""
+    """Draw the answers step by step. Fields hidden by their condition are left out, as they were in the form.
+
+    `form` is the version the request was filled in (`services.forms.versions`), so its labels are the ones the
+    person saw.
+    """
     shown_attachment_ids: set[int] = set()
     for step in form.steps:
-        heading_label(t(step.title), heading_level, 'text-lg font-bold mt-2')
+        heading_label(form_text(step.title), heading_level, 'text-lg font-bold mt-2')
         with ui.element('dl').classes('answers grid grid-cols-1 sm:grid-cols-[minmax(10rem,16rem)_1fr] '
                                       'gap-x-6 gap-y-1 sm:gap-y-2 w-full'):
             for field in step.fields:
                 if field.condition is not None and not field.condition.holds(answers):
                     continue
                 with ui.element('dt').classes('font-bold'):
-                    ui.label(t(field.answer_label or field.label))
+                    ui.label(answer_label(field))
                 with ui.element('dd').classes('mb-2 sm:mb-0 break-words min-w-0'):
-                    if field.kind == FieldKind.ATTACHMENTS:
+                    if field_type(field).files:
                         own = [a for a in attachments if a.field_name == field.name]
                         shown_attachment_ids |= {a.id for a in own}
                         if own:

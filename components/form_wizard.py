@@ -11,7 +11,9 @@ import contextlib
 import html
 import json
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from nicegui import app, background_tasks, run, ui
 from nicegui.events import UploadEventArguments
@@ -24,9 +26,10 @@ from models import Attachment
 from services import workflow
 from services.answers import display_value
 from services.attachments import AttachmentRefused
+from services.fields import field_type, form_text
 from services.formatting import format_file_size
-from services.forms import FieldDefinition, FieldKind, FormDefinition
-from services.validation import check_field, iban_details
+from services.forms import FieldDefinition, FormDefinition
+from services.validation import check_field
 from services.workflow import EditableRequest, RequestIncomplete, RequestNotAvailable
 
 from .error_summary import ErrorSummary
@@ -67,7 +70,7 @@ _UPLOAD_HEADER = '''
 
 
 def _label(field: FieldDefinition) -> str:
-    return f'{t(field.label)} *' if field.required else t(field.label)
+    return f'{form_text(field.label)} *' if field.required else form_text(field.label)
 
 
 class FormWizard:
@@ -91,7 +94,7 @@ class FormWizard:
         self.widgets: dict[str, ui.element] = {}
         self.cells: dict[str, ui.element] = {}
         self.error_labels: dict[str, ui.label] = {}
-        self.bank_labels: dict[str, ui.label] = {}
+        self.hint_labels: dict[str, ui.label] = {}  # e.g. an IBAN's bank
         self.attachment_lists: dict[str, ui.column] = {}
         self.attachment_status: dict[str, ui.label] = {}
         self.dirty = False
@@ -104,14 +107,14 @@ class FormWizard:
         self.errors_shown_for: int | None = None  # the step whose errors the summary lists
         self.shown_errors: dict[str, str] = {}
 
-        ui.label(t(form.title)).classes('text-3xl font-bold').props('role=heading aria-level=1')
+        ui.label(form_text(form.title)).classes('text-3xl font-bold').props('role=heading aria-level=1')
         if completion_requested:
             self._draw_completion_request(completion_note)
         if form.instructions:
             with ui.element('ul').classes('list-disc pl-6 my-2'):
                 for line in form.instructions:
                     with ui.element('li').classes('my-1'):
-                        ui.label(t(line))
+                        ui.label(form_text(line))
         # Quasar's page-wide ajax bar appears with uploads as an unnamed progressbar; the uploader's own spinner
         # and the status line below the list say the same in an accessible way.
         ui.add_css('.q-loading-bar { display: none !important; }')
@@ -127,16 +130,19 @@ class FormWizard:
         self.stepper = ui.stepper(value=self._step_name(step)) \
             .props('flat alternative-labels inactive-color=grey-8') \
             .classes('w-full form-stepper').mark('form-stepper')
+        # Only the step shown is drawn now; the others when they are first shown (`_ensure_step`): most visits
+        # never see every step, and each field is several elements.
+        self.step_elements: dict[int, ui.step] = {}
         with self.stepper:
             for index, step_definition in enumerate(form.steps):
-                with ui.step(self._step_name(index), title=t(step_definition.title)) as step_element:
+                with ui.step(self._step_name(index), title=form_text(step_definition.title)) as step_element:
                     step_element.props['prefix'] = index + 1
-                    self._draw_step(index)
+                self.step_elements[index] = step_element
             with ui.step(PREVIEW, title=t('Esikatselu')) as preview_step:
                 preview_step.props['prefix'] = len(form.steps) + 1
                 self.preview = ui.column().classes('w-full gap-4')
                 self._draw_navigation(len(form.steps))
-        self._update_conditions()
+        self._ensure_step(step)
         if step >= len(form.steps):
             self._draw_preview()
         # Saved a second after the last change, when a field is left and when the connection drops; no timer runs
@@ -165,70 +171,94 @@ class FormWizard:
         value = self.stepper.value
         return len(self.form.steps) if value == PREVIEW else int(str(value).removeprefix('step-'))
 
+    def _ensure_step(self, index: int) -> None:
+        """Draw step `index` if it has not been drawn yet (the preview is always there)."""
+        if index >= len(self.form.steps) or self.step_elements[index].default_slot.children:
+            return
+        with self.step_elements[index]:
+            self._draw_step(index)
+        self._update_conditions()
+
     def _draw_step(self, index: int) -> None:
         step_definition = self.form.steps[index]
-        ui.label(t(step_definition.title)).classes('text-2xl font-bold mb-2').props('role=heading aria-level=2')
+        ui.label(form_text(step_definition.title)).classes('text-2xl font-bold mb-2') \
+            .props('role=heading aria-level=2')
         if step_definition.intro:
-            ui.label(t(step_definition.intro)).classes('mb-2')
+            ui.label(form_text(step_definition.intro)).classes('mb-2')
         with ui.element('div').classes('grid grid-cols-1 md:grid-cols-2 gap-x-6 gap-y-3 w-full'):
             for field in step_definition.fields:
-                cell = ui.column().classes('w-full gap-1' + (' md:col-span-2' if field.wide or field.kind in (
-                    FieldKind.TEXTAREA, FieldKind.ATTACHMENTS, FieldKind.CHOICE, FieldKind.CHECKBOX) else ''))
+                kind = field_type(field)
+                cell = ui.column().classes('w-full gap-1' + (' md:col-span-2' if field.wide or kind.wide else ''))
                 self.cells[field.name] = cell
                 with cell:
-                    self._draw_field(field)
+                    kind.build_widget(self, field, self.answers.get(field.name))
         self._draw_navigation(index)
 
-    def _draw_field(self, field: FieldDefinition) -> None:
-        value = self.answers.get(field.name)
-        kind = field.kind
-        widget: ui.element
-        if kind == FieldKind.CHOICE:
-            # A fieldset and legend name the group of radios for screen readers.
-            with ui.element('fieldset').classes('w-full border-0 p-0 m-0') as widget:
-                with ui.element('legend').classes('font-bold'):
-                    ui.label(_label(field))
-                radio = ui.radio({option: t(text) for option, text in field.options}, value=value or None,
-                                 on_change=lambda e, f=field: self._changed(e, f)).mark(f'field-{field.name}')
-                shows_at_once(radio)
-            self.widgets[field.name] = radio
-            self._error_label(field, widget)
-            return
-        if kind == FieldKind.CHECKBOX:
-            widget = ui.checkbox(_label(field), value=bool(value), on_change=lambda e, f=field: self._changed(e, f)) \
-                .mark(f'field-{field.name}')
-            shows_at_once(widget)
-            self.widgets[field.name] = widget
-            self._error_label(field, widget)
-            return
-        if kind == FieldKind.ATTACHMENTS:
-            self._draw_attachments(field)
-            return
-        if kind == FieldKind.ORGANISATION:
-            names = list(self.organisation_names)
-            if value and value not in names:
-                names.append(str(value))  # keep what was saved even if the organisation left the list
-            widget = ui.select(names, label=_label(field), value=value or None, with_input=True, clearable=True,
-                               on_change=lambda e, f=field: self._changed(e, f)) \
-                .props('outlined input-debounce=0 behavior=menu').classes('w-full').mark(f'field-{field.name}')
-            self._help(field, widget)
-            widget.on('blur', self._left_field)
-        elif kind == FieldKind.TEXTAREA:
-            # As in the seed: a heading, the help text, then the box.
-            ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
-            help_label = self._help(field, None)
-            widget = ui.textarea(value=value or '', on_change=self._changed).on('blur', self._left_field) \
-                .props('outlined autogrow').classes('w-full').mark(f'field-{field.name}')
-            widget.props['aria-label'] = _label(field)
-            widget.props['maxlength'] = field.max_length
-            if help_label is not None:
-                widget.props['aria-describedby'] = help_label.html_id
-        else:
-            widget = ui.input(_label(field), value=value or '', on_change=self._changed) \
-                .props('outlined').classes('w-full').mark(f'field-{field.name}')
-            widget.props['maxlength'] = field.max_length
-            self._help(field, widget)
-            self._input_extras(field, widget)
+    # --- the building blocks field types draw with (services.fields.WidgetKit) ----------------------------------
+
+    def text_input(self, field: FieldDefinition, value: object, *, props: Mapping[str, str] = MappingProxyType({}),
+                   date_picker: bool = False, hint: bool = False) -> None:
+        widget = ui.input(_label(field), value=value or '', on_change=self._changed) \
+            .props('outlined').classes('w-full').mark(f'field-{field.name}')
+        widget.props['maxlength'] = field.max_length
+        self._help(field, widget)
+        widget.props.update(props)
+        autocomplete = {'first_name': 'given-name', 'last_name': 'family-name'}.get(field.name)
+        if autocomplete:
+            widget.props['autocomplete'] = autocomplete
+        widget.on('blur', lambda _e, f=field, w=widget: self._blurred(f, w))
+        if date_picker:
+            with widget.add_slot('append'):
+                with ui.button(icon='event').props('flat round dense') as picker_button:
+                    picker_button.props['aria-label'] = t('Valitse päivämäärä')
+                    with ui.menu() as menu:
+                        ui.date(mask='D.M.YYYY', on_change=lambda _e, m=menu: m.close()).bind_value(widget)
+        if hint:
+            with ui.row().classes('items-center gap-2 min-h-[1.5rem]'):
+                self.hint_labels[field.name] = ui.label('').classes('text-green-900 font-medium') \
+                    .props('aria-live=polite').mark(f'bank-{field.name}')
+            self._show_hint(field, str(widget.value or ''))
+        self._finish_widget(field, widget)
+
+    def textarea(self, field: FieldDefinition, value: object) -> None:
+        # As in the seed: a heading, the help text, then the box.
+        ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
+        help_label = self._help(field, None)
+        widget = ui.textarea(value=value or '', on_change=self._changed).on('blur', self._left_field) \
+            .props('outlined autogrow').classes('w-full').mark(f'field-{field.name}')
+        widget.props['aria-label'] = _label(field)
+        widget.props['maxlength'] = field.max_length
+        if help_label is not None:
+            widget.props['aria-describedby'] = help_label.html_id
+        self._finish_widget(field, widget)
+
+    def radio(self, field: FieldDefinition, value: object, options: Mapping[str, str]) -> None:
+        # A fieldset and legend name the group of radios for screen readers.
+        with ui.element('fieldset').classes('w-full border-0 p-0 m-0') as fieldset:
+            with ui.element('legend').classes('font-bold'):
+                ui.label(_label(field))
+            radio = ui.radio(dict(options), value=value or None,
+                             on_change=lambda e, f=field: self._changed(e, f)).mark(f'field-{field.name}')
+            shows_at_once(radio)
+        self.widgets[field.name] = radio
+        self._error_label(field, fieldset)
+
+    def checkbox(self, field: FieldDefinition, value: object) -> None:
+        widget = ui.checkbox(_label(field), value=bool(value), on_change=lambda e, f=field: self._changed(e, f)) \
+            .mark(f'field-{field.name}')
+        shows_at_once(widget)
+        self.widgets[field.name] = widget
+        self._error_label(field, widget)
+
+    def select(self, field: FieldDefinition, value: object, options: Sequence[str]) -> None:
+        widget = ui.select(list(options), label=_label(field), value=value or None, with_input=True, clearable=True,
+                           on_change=lambda e, f=field: self._changed(e, f)) \
+            .props('outlined input-debounce=0 behavior=menu').classes('w-full').mark(f'field-{field.name}')
+        self._help(field, widget)
+        widget.on('blur', self._left_field)
+        self._finish_widget(field, widget)
+
+    def _finish_widget(self, field: FieldDefinition, widget: ui.element) -> None:
         if field.required:
             widget.props['aria-required'] = 'true'
         # Messages take the room they need (a fixed one-line area overlaps the next field on a phone).
@@ -238,8 +268,7 @@ class FormWizard:
     @staticmethod
     def _help(field: FieldDefinition, widget: ui.element | None) -> ui.label | None:
         """The field's help text under it, tied to the input for screen readers (Quasar's hint is not)."""
-        text = t(field.help) if field.help else \
-            t('muodossa p.k.vvvv, esim. 27.1.2023') if field.kind == FieldKind.DATE else ''
+        text = form_text(field.help or field_type(field).default_help)
         if not text:
             return None
         label = ui.label(text).classes('text-sm text-gray-800 px-1')
@@ -247,70 +276,38 @@ class FormWizard:
             widget.props['aria-describedby'] = label.html_id
         return label
 
-    def _input_extras(self, field: FieldDefinition, widget: ui.input) -> None:
-        kind = field.kind
-        props = {FieldKind.EMAIL: {'type': 'email', 'autocomplete': 'email'},
-                 FieldKind.PHONE: {'type': 'tel', 'autocomplete': 'tel'},
-                 FieldKind.AMOUNT: {'inputmode': 'decimal', 'suffix': '€'}, FieldKind.YEAR: {'inputmode': 'numeric'}}
-        # No numeric keyboard for references ('RF' needs letters) or dates (a Finnish decimal pad has no dot).
-        widget.props.update(props.get(kind, {}))
-        autocomplete = {'first_name': 'given-name', 'last_name': 'family-name'}.get(field.name)
-        if autocomplete:
-            widget.props['autocomplete'] = autocomplete
-        widget.on('blur', lambda _e, f=field, w=widget: self._blurred(f, w))
-        if kind == FieldKind.DATE:
-            with widget.add_slot('append'):
-                with ui.button(icon='event').props('flat round dense') as picker_button:
-                    picker_button.props['aria-label'] = t('Valitse päivämäärä')
-                    with ui.menu() as menu:
-                        ui.date(mask='D.M.YYYY', on_change=lambda _e, m=menu: m.close()).bind_value(widget)
-        if kind == FieldKind.IBAN:
-            # Grouped by four on leaving the field, not on every keystroke (that garbles fast typing).
-            with ui.row().classes('items-center gap-2 min-h-[1.5rem]'):
-                self.bank_labels[field.name] = ui.label('').classes('text-green-900 font-medium') \
-                    .props('aria-live=polite').mark(f'bank-{field.name}')
-            self._show_bank(field, str(widget.value or ''))
-
     async def _blurred(self, field: FieldDefinition, widget: ui.input) -> None:
         """Check a typed field when the user leaves it, so a mistake shows at once by the field.
 
-        An empty field is not nagged about until Jatka (the user may be just tabbing through); the IBAN is shown
-        grouped by four with its bank when valid. While the error summary is up, the whole step is checked again
-        instead, so that the field and the summary say the same.
+        An empty field is not nagged about until Jatka (the user may be just tabbing through); a type that tidies
+        on leaving (the IBAN, grouped by four) shows its stored form, and its hint (the bank) appears. While the
+        error summary is up, the whole step is checked again instead, so that the field and the summary say the same.
         """
         raw = str(widget.value or '')
         if self.errors_shown_for == self._current_index():
             self._recheck_shown_errors()
-            if field.kind == FieldKind.IBAN:
-                self._show_bank(field, raw)
+            self._show_hint(field, raw)
         else:
             self._check_left_field(field, widget, raw)
         await self._autosave()
 
     def _check_left_field(self, field: FieldDefinition, widget: ui.input, raw: str) -> None:
+        kind = field_type(field)
         if not raw.strip():
-            if field.kind == FieldKind.IBAN:
-                self._show_bank(field, '')
+            self._show_hint(field, '')
             if not field.required:
                 widget.error = None
             return
         checked = check_field(field, raw, workflow.Context(organisation_names=self.organisation_names))
         widget.error = checked.error
-        if checked.ok and field.kind == FieldKind.IBAN:
-            widget.value = iban_details(raw).formatted  # type: ignore[union-attr]
-        if field.kind == FieldKind.IBAN:
-            self._show_bank(field, raw)
+        if checked.ok and kind.tidy_on_blur:
+            widget.value = kind.input_text(checked.value)
+        self._show_hint(field, raw)
 
-    def _show_bank(self, field: FieldDefinition, raw: str) -> None:
-        label = self.bank_labels.get(field.name)
-        if label is None:
-            return
-        details = iban_details(raw) if raw.strip() else None
-        if details is None:
-            label.set_text('')
-        else:
-            label.set_text(t('{formatted} · {bank} · BIC {bic}', formatted=details.formatted,
-                             bank=details.bank_name or t('pankki ei tiedossa'), bic=details.bic or '–'))
+    def _show_hint(self, field: FieldDefinition, raw: str) -> None:
+        label = self.hint_labels.get(field.name)
+        if label is not None:
+            label.set_text(field_type(field).hint(raw) or '')
 
     def _error_label(self, field: FieldDefinition, widget: ui.element) -> None:
         label = ui.label('').classes('text-red-800 font-medium').props('role=alert').mark(f'error-{field.name}')
@@ -318,7 +315,7 @@ class FormWizard:
         self.error_labels[field.name] = label
         self.cells.setdefault(field.name, widget)
 
-    def _draw_attachments(self, field: FieldDefinition) -> None:
+    def upload(self, field: FieldDefinition) -> None:
         settings = get_settings()
         ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
         ui.label(t('Sallitut tiedostotyypit: {types}. Yksi tiedosto enintään {file} Mt, kaikki yhteensä enintään '
@@ -405,10 +402,9 @@ class FormWizard:
         answers = {}
         for name, widget in self.widgets.items():
             definition = self.form.field_map[name]
-            if definition.kind == FieldKind.ATTACHMENTS:
+            if field_type(definition).files:
                 continue
-            value = getattr(widget, 'value', None)
-            answers[name] = bool(value) if definition.kind == FieldKind.CHECKBOX else ('' if value is None else value)
+            answers[name] = field_type(definition).normalise(getattr(widget, 'value', None), definition)
         self.answers |= answers
         return self.answers
 
@@ -477,7 +473,7 @@ class FormWizard:
             self._show_field_error(definition.name, errors.get(definition.name))
         problems = []
         for name, message in errors.items():
-            label = t(self.form.field_map[name].label)
+            label = form_text(self.form.field_map[name].label)
             text = message if message.startswith(label) else f'{label}: {message}'
             problems.append((FocusTarget(self.cells[name].html_id), text))
         self.errors_shown_for = index if errors else None
@@ -492,10 +488,9 @@ class FormWizard:
             # Show the tidy form of what was typed (E.164 phone, IBAN in groups) without losing anything.
             for name, value in result.answers.items():
                 definition = self.form.field_map[name]
-                if definition.kind == FieldKind.IBAN and value:
-                    value = iban_details(str(value)).formatted  # type: ignore[union-attr]
-                if definition.kind not in (FieldKind.CHOICE, FieldKind.CHECKBOX, FieldKind.ORGANISATION):
-                    self.widgets[name].value = value  # type: ignore[attr-defined]
+                text = field_type(definition).input_text(value)
+                if text is not None:
+                    self.widgets[name].value = text  # type: ignore[attr-defined]
             self._read_widgets()
         return result.ok
 
@@ -535,6 +530,7 @@ class FormWizard:
             pass  # sent in another tab: nothing to save here any more
 
     def _go(self, index: int) -> None:
+        self._ensure_step(index)
         if self.errors_shown_for != index:
             self.summary.clear()
             self.errors_shown_for, self.shown_errors = None, {}
@@ -572,12 +568,12 @@ class FormWizard:
         self.sending = True
         self.send_button.disable()
         try:
-            # Already sent (a second click, another tab)? Then send_request says so without sending again.
-            with contextlib.suppress(RequestNotAvailable):
-                self._save(len(self.form.steps))
-            assert self.number is not None
-            # Off the event loop: 50 people sending at once stalled every page for ~2 s (bench/submissions).
-            await run.io_bound(workflow.send_request, self.user_id, self.number)
+            answers, step = dict(self._read_widgets()), len(self.form.steps)
+            number = self._ensure_draft()  # there is one already: the preview is reached by a saved step change
+            self.saved, self.dirty = (answers, step), False  # no autosave runs while sending
+            # Saved and sent off the event loop: 50 people sending at once stalled every page for ~2 s
+            # (bench/submissions).
+            await run.io_bound(self._save_and_send, number, answers, step)
         except RequestIncomplete as refused:
             first = min(refused.steps)
             self._go(first)
@@ -587,6 +583,13 @@ class FormWizard:
             self.sending = False
             self.send_button.enable()
         ui.navigate.to(f'/palvelupyynto/{self.number}/lahetetty')
+
+    def _save_and_send(self, number: int, answers: dict, step: int) -> None:
+        # Already sent (a second click, another tab)? Then there is no draft to save, and send_request says so
+        # without sending again.
+        with contextlib.suppress(RequestNotAvailable):
+            workflow.save_progress(self.user_id, number, answers, step)
+        workflow.send_request(self.user_id, number)
 
     # --- preview -----------------------------------------------------------------------------------------------
 
@@ -599,18 +602,18 @@ class FormWizard:
             for index, step_definition in enumerate(self.form.steps):
                 with ui.card().classes('w-full').mark(f'preview-step-{index}'):
                     with ui.row().classes('w-full items-center'):
-                        ui.label(t(step_definition.title)).classes('text-xl font-bold') \
+                        ui.label(form_text(step_definition.title)).classes('text-xl font-bold') \
                             .props('role=heading aria-level=3')
                         ui.element('div').classes('grow')
                         change = ui.button(t('Muuta'), on_click=lambda _e, i=index: self._edit_step(i)) \
                             .props('outline dense no-caps').mark(f'change-step-{index}')
-                        change.props['aria-label'] = t('Muuta: {step}', step=t(step_definition.title))
+                        change.props['aria-label'] = t('Muuta: {step}', step=form_text(step_definition.title))
                     with ui.element('dl').classes('grid grid-cols-1 md:grid-cols-[16rem_1fr] gap-x-4 gap-y-1 w-full'):
                         for definition in self.form.visible_fields(index, answers):
                             with ui.element('dt').classes('font-bold'):
-                                ui.label(t(definition.label))
+                                ui.label(form_text(definition.label))
                             with ui.element('dd').classes('m-0 mb-2 whitespace-pre-wrap break-words'):
-                                if definition.kind == FieldKind.ATTACHMENTS:
+                                if field_type(definition).files:
                                     files = self.attachments.get(definition.name, [])
                                     if not files:
                                         ui.label('–')

@@ -2,6 +2,7 @@
 from .audit import AuditEvent
 from .common import utcnow
 from .content import AccessibilityFeedback, NewsItem
+from .form_version import FormVersion
 from .integration import ApiClient, SamlPendingRequest, SamlSeenAssertion
 from .organisation import Organisation, Region, Representation
 from .outbox import EmailStatus, OutboxEmail
@@ -21,7 +22,7 @@ from .user import LoginThrottle, User, UserRole, UserSession
 
 __all__ = [
     'FIRST_STAGE', 'AccessibilityFeedback', 'ApiClient', 'Attachment', 'AttachmentBlob', 'AuditEvent', 'EmailStatus',
-    'LoginThrottle', 'Message', 'MessageKind', 'NewsItem', 'Organisation', 'OutboxEmail', 'Region', 'Representation',
-    'RequestStatus', 'SamlPendingRequest', 'SamlSeenAssertion', 'Service', 'ServiceAudience', 'ServiceRequest',
-    'StageChange', 'User', 'UserRole', 'UserSession', 'utcnow',
+    'FormVersion', 'LoginThrottle', 'Message', 'MessageKind', 'NewsItem', 'Organisation', 'OutboxEmail', 'Region',
+    'Representation', 'RequestStatus', 'SamlPendingRequest', 'SamlSeenAssertion', 'Service', 'ServiceAudience',
+    'ServiceRequest', 'StageChange', 'User', 'UserRole', 'UserSession', 'utcnow',
 ]

@@ -57,6 +57,8 @@ class ServiceRequest(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     service_code: str = Field(index=True, max_length=60)
+    # The `FormVersion` of its service it was filled in with (None: not recorded, read with the current form).
+    form_version: int | None = Field(default=None)
     owner_id: int = Field(foreign_key='user.id')
     organisation_id: int | None = Field(default=None, foreign_key='organisation.id', index=True)  # target
     representing_organisation_id: int | None = Field(default=None, foreign_key='organisation.id')

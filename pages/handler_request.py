@@ -308,7 +308,7 @@ class RequestView:
     def _answers(self, detail: handling.RequestDetail) -> None:
         with ui.card().classes('w-full').mark('answers'):
             heading(t('Lomakkeen tiedot'), 2)
-            form = get_form(detail.service_code)
+            form = detail.form  # the version it was filled in with
             form_attachments = [a for a in detail.attachments if a.message_id is None]
             if form is None:
                 facts((key, str(value)) for key, value in detail.answers.items())

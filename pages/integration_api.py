@@ -24,6 +24,7 @@ from models import MessageKind, RequestStatus, User
 from models.db import session_scope
 from services import api_keys, handling
 from services.attachments import load_for_download
+from services.forms.versions import published_version
 from services.stages import STAGES
 
 from .attachments import file_response
@@ -130,6 +131,8 @@ class RequestOut(BaseModel):
     number: int
     version: int = Field(description='send it back with a change: a changed request answers 409')
     service_code: str
+    form_version: int | None = Field(description='the version of its form it was filled in with '
+                                     '(GET /forms/{service_code}/versions/{form_version}); null: not recorded')
     status: RequestStatus
     stage: str
     completion_requested: bool
@@ -147,6 +150,15 @@ class RequestOut(BaseModel):
     attachments: list[AttachmentOut]
     messages: list[MessageOut]
     stage_history: list[StageOut]
+
+
+class FormVersionOut(BaseModel):
+    code: str
+    version: int = Field(description='1, 2, … per service; a request names the one it was filled in with')
+    content_hash: str = Field(description='SHA-256 of the definition as canonical JSON')
+    created_at: datetime
+    definition: dict = Field(description='steps and fields, each text in fi, sv and en')
+    answers_schema: dict = Field(description="JSON schema of a request's answers under this version")
 
 
 class Changed(BaseModel):
@@ -178,6 +190,7 @@ class ResolveIn(BaseModel):
 
 ERRORS = {status: {'model': ErrorBody} for status in (401, 404, 409, 422)}
 router = APIRouter(tags=['requests'], responses=ERRORS)  # mounted under PREFIX
+forms_router = APIRouter(tags=['forms'], responses=ERRORS)
 STATES = Literal['open', 'completion', 'done', 'all']
 
 
@@ -212,7 +225,8 @@ def list_requests(actor: Actor, state: STATES = 'open', page: Annotated[int, Que
 def get_request(actor: Actor, number: Number) -> RequestOut:
     detail = _handled(handling.open_request, actor, number)
     return RequestOut(
-        number=detail.number, version=detail.version, service_code=detail.service_code, status=detail.status,
+        number=detail.number, version=detail.version, service_code=detail.service_code,
+        form_version=detail.form_version, status=detail.status,
         stage=detail.stage, completion_requested=detail.completion_requested, created_at=detail.created_at,
         sent_at=detail.sent_at, modified_at=detail.modified_at, resolved_at=detail.resolved_at,
         resolution=detail.resolution,
@@ -228,6 +242,31 @@ def get_request(actor: Actor, number: Number) -> RequestOut:
                              read_at=m.read_at) for m in detail.messages],
         stage_history=[StageOut(stage=s.stage, changed_by=s.changed_by, changed_at=s.changed_at)
                        for s in detail.stage_history])
+
+
+def _form_version(code: str, number: int | None) -> FormVersionOut:
+    found = published_version(code, number)
+    if found is None:
+        what = f'version {number} of the form' if number is not None else 'a form'
+        raise ApiError(404, 'not_found', f'Service {code!r} has no {what}.')
+    return FormVersionOut(code=found.code, version=found.version, content_hash=found.content_hash,
+                          created_at=found.created_at, definition=found.content,
+                          answers_schema=found.answers_schema)
+
+
+ServiceCode = Annotated[str, Path(min_length=1, max_length=60, pattern='^[a-z0-9-]+$', description='the service')]
+
+
+@forms_router.get('/forms/{code}', response_model=FormVersionOut, summary="A service's form as it is now")
+def get_form(_actor: Actor, code: ServiceCode) -> FormVersionOut:
+    return _form_version(code, None)
+
+
+@forms_router.get('/forms/{code}/versions/{number}', response_model=FormVersionOut,
+                  summary="One published version of a service's form")
+def get_form_version(_actor: Actor, code: ServiceCode,
+                     number: Annotated[int, Path(ge=1, le=MAX_ID, description='the version')]) -> FormVersionOut:
+    return _form_version(code, number)
 
 
 @router.get('/requests/{number}/attachments/{attachment_id}', summary='Download an attachment',
@@ -280,6 +319,7 @@ def api_app() -> FastAPI:
     api = FastAPI(title='Asiakaspalveluportaali integration API', version='1', openapi_url='/openapi.json',
                   docs_url='/docs', redoc_url=None)
     api.include_router(router)
+    api.include_router(forms_router)
     api.add_exception_handler(ApiError, _api_error)
     api.add_exception_handler(RequestValidationError, _invalid_input)
     return api

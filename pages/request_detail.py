@@ -23,7 +23,6 @@ from models import MessageKind, RequestStatus, User
 from services import live
 from services.attachments import AttachmentRefused, check_upload
 from services.formatting import format_datetime
-from services.forms import get_form
 from services.messages import (
     REPLY_MAX_LENGTH,
     ReplyRefused,
@@ -213,7 +212,7 @@ def request_detail_page(number: str) -> None:
     except RequestNotFound:
         _not_found()
         return
-    form = get_form(detail.service_code)
+    form = detail.form  # the version it was filled in with
     with frame('oma-asiointi', title=detail.title):
         ui.link(t('Takaisin omiin tapahtumiin'), '/oma-asiointi').classes('mb-2')
         _heading(detail.title, 1, 'text-2xl sm:text-3xl font-bold break-words').mark('request-heading')

@@ -32,7 +32,8 @@ from models.db import session_scope
 from . import audit, live
 from .attachments import may_see_request
 from .catalogue import service_title
-from .forms import FORMS
+from .forms import FORMS, FormDefinition
+from .forms.versions import form_for_request
 from .requests import AttachmentInfo, attachment_infos
 from .stages import FINAL_STAGE, STAGES, is_stage
 from .text_hygiene import clean_text
@@ -339,6 +340,8 @@ class RequestDetail:
     attachments: list[AttachmentInfo] = field(default_factory=list)
     messages: list[MessageView] = field(default_factory=list)
     stage_history: list[StageView] = field(default_factory=list)
+    form_version: int | None = None
+    form: FormDefinition | None = None  # the version it was filled in with (None: its service has no form now)
 
     @property
     def title(self) -> str:
@@ -414,6 +417,8 @@ def open_request(actor: User, number: int, *, record_view: bool = True, mark_rea
                       for m in messages],
             stage_history=[StageView(stage=s.stage, changed_by=_name(db, s.changed_by_id, names),
                                      changed_at=s.changed_at) for s in stages],
+            form_version=request.form_version,
+            form=form_for_request(db, request.service_code, request.form_version),
         )
         for message in unread_replies:
             message.read_at = now

@@ -23,6 +23,7 @@ from models.db import session_scope
 from . import notifications
 from .answers import answer_sections
 from .email.templates import RequestRef
+from .fields import form_text
 from .formatting import format_datetime
 from .workflow import SentRequest, sent_request
 
@@ -80,7 +81,8 @@ def _lines(pdf: FPDF, width: float, text: str, *, bold: bool, size: float = 10) 
 
 
 def build_receipt(request: SentRequest) -> bytes:
-    """The receipt in the current language (call inside `locales.using_language` outside a page)."""
+    """The receipt in the current language (call inside `locales.using_language` outside a page), labelled as the
+    form version the request was filled in with."""
     pdf = FPDF(format='A4')
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=18)
@@ -119,7 +121,7 @@ def build_receipt(request: SentRequest) -> bytes:
 
     line(brand, size=11, bold=True)
     line(title, size=16, bold=True, gap=2, tag='/H1')
-    line(f'{request.number} : {t(request.form.title)}', size=11, bold=True)
+    line(f'{request.number} : {form_text(request.form.title)}', size=11, bold=True)
     line(t('Lähetetty: {time}', time=format_datetime(request.sent_at)))
     line(t('Käsittelyvaihe: {stage}', stage=t(request.stage)), gap=4)
     for section in answer_sections(request.form, request.answers, request.attachment_names):

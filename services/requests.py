@@ -28,7 +28,8 @@ from models.db import session_scope
 
 from . import audit
 from .catalogue import service_title
-from .forms import FORMS
+from .forms import FORMS, FormDefinition
+from .forms.versions import form_for_request
 
 # Messages from the centre that the citizen sees and that count as "Uusia viestejä" until read.
 CENTRE_MESSAGE_KINDS = (MessageKind.MESSAGE, MessageKind.QUESTION, MessageKind.INFO_REQUEST, MessageKind.RESOLUTION)
@@ -161,6 +162,8 @@ class RequestDetail:
     completion_requested: bool
     attachments: list[AttachmentInfo]  # those of the form itself; a message's own travel with the message
     stages: list[StageInfo]
+    form_version: int | None = None
+    form: FormDefinition | None = None  # the version it was filled in with (None: its service has no form now)
 
     @property
     def title(self) -> str:
@@ -193,7 +196,8 @@ def get_request_detail(user: User, number: int) -> RequestDetail:
             answers=dict(request.answers), created_at=request.created_at, modified_at=request.modified_at,
             sent_at=request.sent_at, resolved_at=request.resolved_at, resolution=request.resolution,
             completion_requested=request.completion_requested, attachments=attachments,
-            stages=[StageInfo(*row) for row in stages])
+            stages=[StageInfo(*row) for row in stages], form_version=request.form_version,
+            form=form_for_request(db, request.service_code, request.form_version))
 
 
 def delete_draft(user: User, number: int) -> None:

@@ -8,6 +8,7 @@ from config import Settings
 
 from .catalogue import sync_services
 from .demo_data import load_demo_data
+from .forms.versions import publish_all
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,7 @@ def prepare_database(settings: Settings) -> None:
     with startup_lock(settings.database_url):  # instances starting together take turns
         migrate(settings.database_url)
         sync_services()
+        publish_all()  # a changed form becomes a new version; old requests keep theirs
         if settings.demo_data:
             load_demo_data()
 

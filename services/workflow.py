@@ -30,7 +30,9 @@ from models.db import session_scope
 
 from . import attachments as attachment_store
 from . import live, notifications
-from .forms import FieldKind, FormDefinition, get_form
+from .fields import field_type
+from .forms import FormDefinition, get_form
+from .forms.versions import form_for_request, publish
 from .text_hygiene import clean_value
 from .validation import Context, check_field
 
@@ -87,11 +89,11 @@ def validate_step(form: FormDefinition, step_index: int, answers: dict, *, attac
     """Check the fields of one step that are shown for these answers; hidden (conditional) fields are skipped."""
     result = StepResult()
     for definition in form.visible_fields(step_index, answers):
-        raw = attachment_counts.get(definition.name, 0) if definition.kind == FieldKind.ATTACHMENTS \
-            else answers.get(definition.name, '')
+        files = field_type(definition).files
+        raw = attachment_counts.get(definition.name, 0) if files else answers.get(definition.name, '')
         checked = check_field(definition, raw, context)
         if checked.ok:
-            if definition.kind != FieldKind.ATTACHMENTS:
+            if not files:
                 result.answers[definition.name] = checked.value
         else:
             result.errors[definition.name] = checked.error or ''
@@ -108,16 +110,8 @@ def validate_all(form: FormDefinition, answers: dict, *, attachment_counts: dict
 
 def _stored_answers(form: FormDefinition, answers: dict) -> dict:
     """Only the form's own fields, as JSON-friendly values; typed text is kept even when not (yet) valid."""
-    stored = {}
-    for name, definition in form.field_map.items():
-        if definition.kind == FieldKind.ATTACHMENTS or name not in answers:
-            continue
-        value = answers[name]
-        if definition.kind == FieldKind.CHECKBOX:
-            stored[name] = bool(value)
-        else:
-            stored[name] = '' if value is None else str(value)[:max(definition.max_length * 2, 50)]
-    return stored
+    return {name: field_type(definition).normalise(answers[name], definition)
+            for name, definition in form.field_map.items() if name in answers and not field_type(definition).files}
 
 
 def _on_behalf_of(answers: dict) -> str | None:
@@ -146,6 +140,7 @@ def _editable(db: Session, user_id: int, number: int) -> ServiceRequest:
 
 def _apply_answers(db: Session, request: ServiceRequest, form: FormDefinition, answers: dict) -> None:
     request.answers = {**request.answers, **_stored_answers(form, answers)}
+    request.form_version = publish(db, form)  # filled in with the form as it is now
     request.on_behalf_of = _on_behalf_of(request.answers)
     organisation_id = _organisation_id(db, request.answers.get('organisation'))
     if organisation_id is not None:
@@ -223,7 +218,7 @@ def add_attachment(user_id: int, number: int, field_name: str, filename: str, da
         form = get_form(request.service_code)
         assert form is not None
         definition = form.field_map.get(field_name)
-        if definition is None or definition.kind != FieldKind.ATTACHMENTS:
+        if definition is None or not field_type(definition).files:
             raise RequestNotAvailable(field_name)
         checked = attachment_store.check_upload(filename, data,
                                                 already_attached_bytes=attachment_store.attached_bytes(db, number),
@@ -365,7 +360,7 @@ def sent_request(user_id: int, number: int) -> SentRequest:
     """The user's own sent (or resolved) request; drafts and other people's requests are not available."""
     with session_scope() as db:
         request = db.get(ServiceRequest, number)
-        form = get_form(request.service_code) if request is not None else None
+        form = form_for_request(db, request.service_code, request.form_version) if request is not None else None
         if request is None or form is None or request.owner_id != user_id or request.status == RequestStatus.DRAFT:
             raise RequestNotAvailable(number)
         names: dict[str, list[str]] = {}

@@ -1,5 +1,5 @@
 """The form catalogue: every service's form, declared as data."""
-from .definition import Condition, FieldDefinition, FieldKind, FormDefinition, StepDefinition
+from .definition import Condition, FieldDefinition, FormDefinition, StepDefinition
 from .refund import REFUND_FORM
 from .tax_card import TAX_CARD_FORM
 
@@ -10,5 +10,5 @@ def get_form(code: str) -> FormDefinition | None:
     return FORMS.get(code)
 
 
-__all__ = ['FORMS', 'REFUND_FORM', 'TAX_CARD_FORM', 'Condition', 'FieldDefinition', 'FieldKind', 'FormDefinition',
+__all__ = ['FORMS', 'REFUND_FORM', 'TAX_CARD_FORM', 'Condition', 'FieldDefinition', 'FormDefinition',
            'StepDefinition', 'get_form']

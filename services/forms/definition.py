@@ -1,30 +1,14 @@
-"""The shape of a form declared as data: steps of fields, each with its type, required mark, validator and condition.
+"""The shape of a form declared as data: steps of fields, each with its type, required mark and condition.
 
 One wizard component renders any `FormDefinition`; adding a service means adding a definition, not page code.
-Labels are Finnish texts that go through the translation layer when shown.
+What a field's type does (widget, checks, display) is in `services.fields`. Labels are Finnish texts that go through
+the translation layer when shown (`services.fields.form_text`; a published version carries its own translations).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from models import ServiceAudience
-
-
-class FieldKind(StrEnum):
-    TEXT = 'text'
-    TEXTAREA = 'textarea'
-    EMAIL = 'email'
-    PHONE = 'phone'
-    IBAN = 'iban'
-    REFERENCE = 'reference'  # Finnish viitenumero or RF creditor reference
-    AMOUNT = 'amount'  # euros, Finnish format
-    DATE = 'date'  # d.M.yyyy, not in the future
-    YEAR = 'year'
-    CHOICE = 'choice'  # radio buttons
-    CHECKBOX = 'checkbox'
-    ORGANISATION = 'organisation'  # search-as-you-type over customer organisations
-    ATTACHMENTS = 'attachments'
 
 
 @dataclass(frozen=True)
@@ -42,15 +26,15 @@ class Condition:
 class FieldDefinition:
     name: str
     label: str
-    kind: FieldKind = FieldKind.TEXT
+    type: str = 'text'  # a name in services.fields.FIELD_TYPE_MODULES
     required: bool = False
     help: str = ''
-    options: tuple[tuple[str, str], ...] = ()  # (value, Finnish label) for CHOICE
+    options: tuple[tuple[str, str], ...] = ()  # (value, Finnish label) for a choice
     condition: Condition | None = None
     max_length: int = 200
     prefill: str | None = None  # a key of the signed-in user's details: given_name, surname, email, phone, ...
     wide: bool = False  # takes the whole row
-    future_allowed: bool = False  # for DATE: most dates asked are of past events
+    future_allowed: bool = False  # for a date: most dates asked are of past events
     required_message: str = ''  # when '<label> on pakollinen tieto.' would not say what is missing (N_-marked)
     # How the answer is named when read back (preview, confirmation, PDF receipt) where the label on the form screen
     # is an instruction ("Valitse", "Organisaatiohaku") rather than a name for the answer.

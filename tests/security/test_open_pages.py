@@ -16,7 +16,8 @@ from tests.support.server import PortalServer
 from tests.support.tabs import sent_to_sign_in
 
 pytestmark = pytest.mark.db
-FORM_PATH = '/palvelut/tilinumero-liikasuoritus'
+DRAFT = 5474  # Onni's demo draft of the refund form, left at its second step: the uploader's (only the step shown
+DRAFT_PATH = f'/palvelupyynto/{DRAFT}/muokkaa'  # is drawn when a form opens)
 
 
 def _uploader_url(tab: Tab) -> str:
@@ -32,19 +33,18 @@ async def _upload(http: httpx.AsyncClient, url: str, name: str) -> int:
 async def test_a_form_left_open_after_sign_out_elsewhere_saves_and_uploads_nothing(portal: PortalServer,
                                                                                    attacker: httpx.AsyncClient) -> None:
     await sign_in(attacker, 'onni.korhonen')
-    tab = await (await Tab(attacker, FORM_PATH).load()).connect()
+    tab = await (await Tab(attacker, DRAFT_PATH).load()).connect()
     try:
-        unit, save = tab.find(label='Yksikkö'), tab.find(label='Tallenna luonnos ja keskeytä')
+        invoice, save = tab.find(label='Laskun numero'), tab.find(label='Tallenna luonnos ja keskeytä')
         upload_url = _uploader_url(tab)
-        before = drafts_of(portal.database_url, 'onni.korhonen')
-        # While signed in, the page stores: an upload creates the draft, "Tallenna luonnos" saves the typed unit.
+        draft, files = DRAFT, attachment_count(portal.database_url, DRAFT)
+        # While signed in, the page stores: an upload is added, "Tallenna luonnos" saves the typed invoice number.
         assert await _upload(attacker, upload_url, 'ennen.txt') == 200
-        [draft] = set(drafts_of(portal.database_url, 'onni.korhonen')) - set(before)
-        await tab.set_value(unit, 'Palkanlaskenta')
+        await tab.set_value(invoice, 'L-2026-17')
         await tab.click(save)
         assert await tab.wait_for_navigation() == '/oma-asiointi'
-        assert drafts_of(portal.database_url, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
-        assert attachment_count(portal.database_url, draft) == 1
+        assert drafts_of(portal.database_url, 'onni.korhonen')[draft]['invoice_number'] == 'L-2026-17'
+        assert attachment_count(portal.database_url, draft) == files + 1
 
         # Tab B: the person signs out.
         signed_out = await attacker.get('/kirjaudu/ulos')
@@ -54,12 +54,12 @@ async def test_a_form_left_open_after_sign_out_elsewhere_saves_and_uploads_nothi
         await sent_to_sign_in(tab)
         # ... and what it still sends stores nothing: typing and saving are dropped and answered with sign-in again
         # (one answer each, in order: after the second, the click has been dealt with),
-        await tab.set_value(unit, 'Kirjoitettu uloskirjautumisen jälkeen')
+        await tab.set_value(invoice, 'Kirjoitettu uloskirjautumisen jälkeen')
         await tab.click(save)
         await sent_to_sign_in(tab, times=3)
-        assert drafts_of(portal.database_url, 'onni.korhonen')[draft]['unit'] == 'Palkanlaskenta'
+        assert drafts_of(portal.database_url, 'onni.korhonen')[draft]['invoice_number'] == 'L-2026-17'
         # and an upload is refused.
         assert await _upload(attacker, upload_url, 'jalkeen.txt') == 403
-        assert attachment_count(portal.database_url, draft) == 1
+        assert attachment_count(portal.database_url, draft) == files + 1
     finally:
         await tab.close()

@@ -1,28 +1,21 @@
-"""Each validator with valid and invalid examples: the normalised value, or a message naming the problem."""
+"""Each field type's validator with valid and invalid examples: the normalised value, or a message naming
+the problem."""
 from datetime import date
 
 import pytest
 
-from services.forms import FieldDefinition, FieldKind
-from services.validation import (
-    Context,
-    check_amount,
-    check_choice,
-    check_date,
-    check_email,
-    check_field,
-    check_iban,
-    check_organisation,
-    check_phone,
-    check_reference,
-    check_text,
-    check_year,
-    finnish_reference_check_digit,
-    format_phone,
-    format_reference,
-    iban_details,
-    parse_amount,
-)
+from services.fields.amount import check_amount, parse_amount
+from services.fields.choice import check_choice
+from services.fields.date import check_date
+from services.fields.email import check_email
+from services.fields.iban import check_iban, iban_details
+from services.fields.organisation import check_organisation
+from services.fields.phone import check_phone, format_phone
+from services.fields.reference import check_reference, finnish_reference_check_digit, format_reference
+from services.fields.text import check_text
+from services.fields.year import check_year
+from services.forms import FieldDefinition
+from services.validation import Context, check_field
 
 TODAY = date(2026, 11, 30)
 
@@ -148,9 +141,9 @@ def test_required_fields_are_named_in_the_message() -> None:
     assert checked.error == 'Etunimi on pakollinen tieto.'
     optional = FieldDefinition('unit', 'Yksikkö')
     assert check_field(optional, '', Context()).value == ''
-    choice = FieldDefinition('refund_target', 'Valitse', FieldKind.CHOICE, required=True, options=(('a', 'A'),),
+    choice = FieldDefinition('refund_target', 'Valitse', 'choice', required=True, options=(('a', 'A'),),
                              required_message='Valitse, kenen tilille palautus maksetaan.')
     assert check_field(choice, '', Context()).error == 'Valitse, kenen tilille palautus maksetaan.'
-    attachments = FieldDefinition('tax_card', 'Verokortti (liite)', FieldKind.ATTACHMENTS, required=True)
+    attachments = FieldDefinition('tax_card', 'Verokortti (liite)', 'attachments', required=True)
     assert check_field(attachments, 0, Context()).error == 'Verokortti (liite) on pakollinen tieto.'
     assert check_field(attachments, 1, Context()).ok
