@@ -26,6 +26,8 @@ from models import (
 )
 from models.db import session_scope
 
+from .forms import FORMS
+from .forms.versions import publish
 from .identity import identity_hash, mask_identity_number
 from .passwords import hash_password
 
@@ -190,7 +192,7 @@ def load_demo_data() -> None:
             db.add(ServiceRequest(id=number, service_code=code, owner_id=onni.id, organisation_id=jyvaskyla.id,
                                   status=status, stage=FIRST_STAGE, current_step=step, answers=answers,
                                   created_at=_finnish_time(created), modified_at=_finnish_time(modified),
-                                  sent_at=sent_at))
+                                  sent_at=sent_at, form_version=publish(db, FORMS[code])))
             db.flush()
             if sent_at is not None:
                 db.add(StageChange(request_id=number, stage=FIRST_STAGE, changed_at=sent_at))
