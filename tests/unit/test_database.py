@@ -55,6 +55,16 @@ def test_new_requests_are_numbered_after_the_seed(database: str) -> None:
         assert saved_id(request) > 979825
 
 
+def test_saved_id_gives_a_flushed_rows_id_and_refuses_an_unsaved_row(database: str) -> None:
+    with session_scope() as db:
+        region = Region(name='Tunnukseton alue')
+        with pytest.raises(ValueError, match='Region has no id yet'):
+            saved_id(region)
+        db.add(region)
+        db.flush()
+        assert region.id is not None and saved_id(region) == region.id
+
+
 def test_instances_starting_together_take_turns(database: str, tmp_path: Path) -> None:
     """Three instances migrating and seeding one PostgreSQL database at once all start (advisory lock)."""
     import os
