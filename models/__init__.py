@@ -1,6 +1,6 @@
 """Tables of the portal. Importing this package registers every table on `SQLModel.metadata`."""
 from .audit import AuditEvent
-from .common import utcnow
+from .common import saved_id, utcnow
 from .content import AccessibilityFeedback, NewsItem
 from .form_version import FormVersion
 from .integration import ApiClient, SamlPendingRequest, SamlSeenAssertion
@@ -24,5 +24,5 @@ __all__ = [
     'FIRST_STAGE', 'AccessibilityFeedback', 'ApiClient', 'Attachment', 'AttachmentBlob', 'AuditEvent', 'EmailStatus',
     'FormVersion', 'LoginThrottle', 'Message', 'MessageKind', 'NewsItem', 'Organisation', 'OutboxEmail', 'Region',
     'Representation', 'RequestStatus', 'SamlPendingRequest', 'SamlSeenAssertion', 'Service', 'ServiceAudience',
-    'ServiceRequest', 'StageChange', 'User', 'UserRole', 'UserSession', 'utcnow',
+    'ServiceRequest', 'StageChange', 'User', 'UserRole', 'UserSession', 'saved_id', 'utcnow',
 ]

@@ -16,7 +16,7 @@ from stdnum.fi import ytunnus
 
 from config import get_settings
 from locales import LANGUAGES, N_, nt, t
-from models import NewsItem, Organisation, Region, Representation, User, UserRole, utcnow
+from models import NewsItem, Organisation, Region, Representation, User, UserRole, saved_id, utcnow
 from models.db import session_scope
 
 from . import audit
@@ -150,6 +150,7 @@ def save_organisation(actor: User, organisation_id: int | None, *, name: str, bu
     if region_id is None:
         errors['region'] = t('Valitse alue.')
     _check(errors)
+    assert region_id is not None  # _check raised for a missing region
     business_id = ytunnus.compact(business_id)
     business_id = f'{business_id[:7]}-{business_id[7:]}'
     with session_scope() as db:
@@ -191,7 +192,7 @@ def list_representations(actor: User) -> list[RepresentationRow]:
             person = db.get(User, item.user_id)
             organisation = db.get(Organisation, item.organisation_id)
             granter = db.get(User, item.granted_by_id) if item.granted_by_id else None
-            rows.append(RepresentationRow(item.id, person.full_name if person else '',
+            rows.append(RepresentationRow(saved_id(item), person.full_name if person else '',
                                           (person.username or person.email) if person else '',
                                           organisation.name if organisation else '',
                                           granter.full_name if granter else '', item.granted_at))
@@ -212,6 +213,7 @@ def grant_representation(actor: User, username_or_email: str, organisation_id: i
     if organisation_id is None:
         errors['organisation'] = t('Valitse organisaatio.')
     _check(errors)
+    assert organisation_id is not None  # _check raised for a missing organisation
     with session_scope() as db:
         person = _person(db, username_or_email)
         if person is None or person.is_staff:
@@ -222,7 +224,7 @@ def grant_representation(actor: User, username_or_email: str, organisation_id: i
                                                         Representation.organisation_id == organisation_id)).first()
         if existing is not None:
             raise AdminInvalid({'organisation': t('Henkilöllä on jo asiointioikeus tähän organisaatioon.')})
-        item = Representation(user_id=person.id, organisation_id=organisation_id, granted_by_id=actor.id)
+        item = Representation(user_id=saved_id(person), organisation_id=organisation_id, granted_by_id=actor.id)
         db.add(item)
         if person.role == UserRole.CITIZEN:
             person.role = UserRole.REPRESENTATIVE
@@ -298,7 +300,7 @@ def create_staff_account(actor: User, *, username: str, given_name: str, surname
         db.add(person)
         db.flush()
         audit.record(db, actor, 'staff_created', user=person.id, role=role.value)
-        return NewStaffAccount(person.id, username, secret, _otpauth_uri(secret, username))
+        return NewStaffAccount(saved_id(person), username, secret, _otpauth_uri(secret, username))
 
 
 def set_staff_active(actor: User, user_id: int, active: bool) -> None:

@@ -204,7 +204,7 @@ def load_demo_data() -> None:
             db.exec(text("SELECT setval(pg_get_serial_sequence('servicerequest', 'id'), "  # type: ignore[call-overload]
                          "(SELECT max(id) FROM servicerequest))"))
 
-        for title, body, published in NEWS:
+        for title, news_body, published in NEWS:
             exists = any(item.title.get('fi') == title['fi'] for item in db.exec(select(NewsItem)).all())
             if not exists:
-                db.add(NewsItem(title=title, body=body, published_at=_finnish_time(published)))
+                db.add(NewsItem(title=title, body=news_body, published_at=_finnish_time(published)))

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from locales import normalise_language, nt, t
-from models import AccessibilityFeedback, User, UserRole, utcnow
+from models import AccessibilityFeedback, User, UserRole, saved_id, utcnow
 from models.db import session_scope
 
 from . import audit
@@ -93,8 +93,9 @@ def list_feedback(actor: User, *, include_handled: bool = True) -> list[Feedback
             query = query.where(col(AccessibilityFeedback.handled_at).is_(None))
         rows = db.exec(query).all()
     open_rows = sorted((r for r in rows if r.handled_at is None), key=lambda r: r.created_at)
-    handled = sorted((r for r in rows if r.handled_at is not None), key=lambda r: r.handled_at, reverse=True)
-    return [FeedbackRow(id=r.id, created_at=r.created_at, page=r.page, email=r.email, body=r.body,
+    handled = [r for _, r in sorted(((r.handled_at, r) for r in rows if r.handled_at is not None),
+                                    key=lambda pair: pair[0], reverse=True)]
+    return [FeedbackRow(id=saved_id(r), created_at=r.created_at, page=r.page, email=r.email, body=r.body,
                         language=r.language, handled_at=r.handled_at) for r in (*open_rows, *handled)]
 
 
@@ -117,5 +118,6 @@ def list_deletion_requests(actor: User) -> list[DeletionRequestRow]:
     with session_scope() as db:
         users = db.exec(select(User).where(col(User.deletion_requested_at).is_not(None))
                         .order_by(col(User.deletion_requested_at))).all()
-        return [DeletionRequestRow(user_id=u.id, name=u.full_name, email=u.email,
-                                   requested_at=u.deletion_requested_at) for u in users]
+        return [DeletionRequestRow(user_id=saved_id(u), name=u.full_name, email=u.email,
+                                   requested_at=u.deletion_requested_at)
+                for u in users if u.deletion_requested_at is not None]  # all are: the query asks for that

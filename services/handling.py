@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, inspect, or_, update
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from locales import N_, nt, t
@@ -25,6 +27,7 @@ from models import (
     StageChange,
     User,
     UserRole,
+    saved_id,
     utcnow,
 )
 from models.db import session_scope
@@ -41,8 +44,9 @@ from .text_hygiene import clean_text
 MAX_MESSAGE_LENGTH = 4000
 # Sentinels for the "assigned handler" filter.
 UNASSIGNED = 'none'
-SORTABLE_COLUMNS = {'number': ServiceRequest.id, 'sent': ServiceRequest.sent_at,
-                    'modified': ServiceRequest.modified_at, 'stage': ServiceRequest.stage}
+SORTABLE_COLUMNS: dict[str, Mapped[Any]] = {
+    'number': col(ServiceRequest.id), 'sent': col(ServiceRequest.sent_at),
+    'modified': col(ServiceRequest.modified_at), 'stage': col(ServiceRequest.stage)}
 QUEUE_STATES = {
     'open': N_('Käsittelyssä'),
     'completion': N_('Täydennettävänä'),
@@ -143,7 +147,7 @@ def _state_conditions(state: str) -> list:
         return [ServiceRequest.status == RequestStatus.DONE]
     if state == 'all':
         # Drafts the citizen never sent are theirs alone; the centre sees what was sent at least once.
-        return [or_(ServiceRequest.status != RequestStatus.DRAFT, ServiceRequest.completion_requested)]
+        return [or_(col(ServiceRequest.status) != RequestStatus.DRAFT, col(ServiceRequest.completion_requested))]
     return [ServiceRequest.status == RequestStatus.SENT]
 
 
@@ -183,16 +187,18 @@ def list_queue(actor: User, filters: QueueFilters, *, sort_by: str = 'sent', des
     """One page of the queue. The default order is oldest sent first: the request waiting longest comes first."""
     require_staff(actor)
     conditions = _queue_conditions(actor, filters)
-    order_column = SORTABLE_COLUMNS.get(sort_by, ServiceRequest.sent_at)
+    order_column = SORTABLE_COLUMNS.get(sort_by, SORTABLE_COLUMNS['sent'])
     order = order_column.desc() if descending else order_column.asc()
     per_page = min(max(per_page, 1), 100)
     page = max(page, 1)
-    owner = User.__table__.alias('owner')
-    handler = User.__table__.alias('handler')
+    owner = inspect(User).local_table.alias('owner')
+    handler = inspect(User).local_table.alias('handler')
     with session_scope() as db:
         total = db.exec(select(func.count()).select_from(ServiceRequest).where(*conditions)).one()
         results = db.exec(
-            select(ServiceRequest.id, ServiceRequest.service_code, ServiceRequest.status, ServiceRequest.stage,
+            # sqlmodel's select() has typed overloads for at most four columns; the rows are read as Any below.
+            select(ServiceRequest.id, ServiceRequest.service_code,  # type: ignore[call-overload]
+                   ServiceRequest.status, ServiceRequest.stage,
                    owner.c.display_name, owner.c.given_name, owner.c.surname, Organisation.name,
                    handler.c.display_name, ServiceRequest.sent_at, ServiceRequest.modified_at,
                    ServiceRequest.citizen_replied, ServiceRequest.completion_requested)
@@ -219,20 +225,21 @@ def adjacent_request(actor: User, filters: QueueFilters, number: int, *, sort_by
     (resolved, returned): "next" is the one that came after it.
     """
     require_staff(actor)
-    order_column = SORTABLE_COLUMNS.get(sort_by, ServiceRequest.sent_at)
+    order_column = SORTABLE_COLUMNS.get(sort_by, SORTABLE_COLUMNS['sent'])
+    number_column = col(ServiceRequest.id)
     with session_scope() as db:
         current = db.exec(select(order_column).where(ServiceRequest.id == number)).first()
         conditions = _queue_conditions(actor, filters)
         later = forward != descending  # moving towards bigger values
         if current is None:
-            position = ServiceRequest.id > number if later else ServiceRequest.id < number
+            position = number_column > number if later else number_column < number
         else:
             beyond = order_column > current if later else order_column < current
-            tie = ServiceRequest.id > number if forward else ServiceRequest.id < number
+            tie = number_column > number if forward else number_column < number
             position = or_(beyond, (order_column == current) & tie)
         ordering = [order_column.asc() if later else order_column.desc(),
-                    ServiceRequest.id.asc() if forward else ServiceRequest.id.desc()]  # type: ignore[union-attr]
-        return db.exec(select(ServiceRequest.id).where(*conditions, position, ServiceRequest.id != number)
+                    number_column.asc() if forward else number_column.desc()]
+        return db.exec(select(ServiceRequest.id).where(*conditions, position, number_column != number)
                        .order_by(*ordering).limit(1)).first()
 
 
@@ -264,8 +271,13 @@ class FilterOptions:
 def filter_options(actor: User) -> FilterOptions:
     require_staff(actor)
     with session_scope() as db:
-        regions = dict(db.exec(select(Region.id, Region.name).order_by(Region.name)).all())
-        organisations = dict(db.exec(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all())
+        # Stored rows' ids are never None (only the columns' types allow it).
+        regions = {region_id: name for region_id, name in db.exec(select(Region.id, Region.name)
+                                                                  .order_by(Region.name)).all()
+                   if region_id is not None}
+        organisations = {organisation_id: name for organisation_id, name in db.exec(
+            select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+                         if organisation_id is not None}
     return FilterOptions(regions=regions, organisations=organisations,
                          services={code: form.title for code, form in FORMS.items()}, stages=STAGES,
                          handlers=staff_members(actor))
@@ -277,7 +289,7 @@ def staff_members(actor: User) -> dict[int, str]:
     with session_scope() as db:
         people = db.exec(select(User).where(col(User.role).in_((UserRole.HANDLER, UserRole.ADMIN)), User.active)
                          .order_by(User.surname, User.given_name)).all()
-    return {person.id: person.full_name for person in people}
+    return {saved_id(person): person.full_name for person in people}
 
 
 # ------------------------------------------------------------------------------------------- one request in full
@@ -411,7 +423,7 @@ def open_request(actor: User, number: int, *, record_view: bool = True, mark_rea
             assigned_handler=_name(db, request.assigned_handler_id, names),
             answers=dict(request.answers),
             attachments=attachment_infos(db, number),
-            messages=[MessageView(id=m.id, kind=m.kind, body=m.body, author=_name(db, m.author_id, names),
+            messages=[MessageView(id=saved_id(m), kind=m.kind, body=m.body, author=_name(db, m.author_id, names),
                                   created_at=m.created_at,
                                   read_at=m.read_at or (now if m.id in unread_ids else None))
                       for m in messages],
@@ -447,7 +459,7 @@ def _change(db: Session, number: int, expected_version: int, *, touch: bool = Tr
     `touch` moves `modified_at` (the citizen's "Muokattu viimeksi"); internal changes (assignment, notes) leave it,
     so the citizen's list does not reveal the centre's internal work.
     """
-    result = db.execute(
+    result = db.exec(
         update(ServiceRequest)
         .where(col(ServiceRequest.id) == number, col(ServiceRequest.version) == expected_version)
         .values(**values, version=ServiceRequest.version + 1, **({'modified_at': utcnow()} if touch else {}))
@@ -526,7 +538,7 @@ def change_stage(actor: User, number: int, expected_version: int, stage: str) ->
 
 
 def _add_message(db: Session, actor: User, request: ServiceRequest, kind: MessageKind, body: str) -> Message:
-    message = Message(request_id=request.id, author_id=actor.id, kind=kind, body=body)
+    message = Message(request_id=saved_id(request), author_id=actor.id, kind=kind, body=body)
     db.add(message)
     db.flush()
     return message
@@ -601,7 +613,8 @@ def resolve(actor: User, number: int, expected_version: int, resolution: str) ->
         request = _load_visible(db, actor, number)
         _require_open(request)
         previous_stage, unassigned = request.stage, request.assigned_handler_id is None
-        assignment = {'assigned_handler_id': actor.id} if unassigned else {}
+        # Any: spread into _change's **values next to its own bool `touch`, which this dict never holds.
+        assignment: dict[str, Any] = {'assigned_handler_id': actor.id} if unassigned else {}
         request = _change(db, number, expected_version, status=RequestStatus.DONE, resolution=resolution,
                           resolved_at=utcnow(), citizen_replied=False, stage=FINAL_STAGE, **assignment)
         if previous_stage != FINAL_STAGE:

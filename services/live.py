@@ -25,9 +25,13 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +227,7 @@ class _PostgresTransport(_Transport):
         super().__init__()
         self.url = url
         self.channel = channel
-        self.sender = None  # one connection kept for sending, opened again if it breaks
+        self.sender: psycopg.AsyncConnection | None = None  # one connection kept for sending, opened again if it breaks
         self.send_lock = asyncio.Lock()
 
     async def _send(self, event: LiveEvent) -> None:

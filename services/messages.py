@@ -13,11 +13,18 @@ from datetime import datetime
 from sqlmodel import col, select, update
 
 from locales import nt, t
-from models import Message, MessageKind, RequestStatus, User, utcnow
+from models import Message, MessageKind, RequestStatus, User, saved_id, utcnow
 from models.db import session_scope
 
 from . import audit, live
-from .attachments import AttachmentRefused, attached_bytes, attached_count, check_upload, store_attachment
+from .attachments import (
+    AttachmentRefused,
+    CheckedFile,
+    attached_bytes,
+    attached_count,
+    check_upload,
+    store_attachment,
+)
 from .requests import CENTRE_MESSAGE_KINDS, AttachmentInfo, RequestNotFound, attachment_infos, owned_request
 from .text_hygiene import clean_text
 
@@ -55,10 +62,10 @@ def list_thread(user: User, number: int) -> list[ThreadMessage]:
         for attachment in attachment_infos(db, number):
             if attachment.message_id is not None:
                 by_message.setdefault(attachment.message_id, []).append(attachment)
-        return [ThreadMessage(id=m.id, kind=m.kind, body=m.body, created_at=m.created_at,
+        return [ThreadMessage(id=saved_id(m), kind=m.kind, body=m.body, created_at=m.created_at,
                               from_centre=m.kind in CENTRE_MESSAGE_KINDS,
                               unread=m.kind in CENTRE_MESSAGE_KINDS and m.read_at is None,
-                              attachments=by_message.get(m.id, [])) for m in rows]
+                              attachments=by_message.get(saved_id(m), [])) for m in rows]
 
 
 def mark_centre_messages_read(user: User, number: int) -> int:
@@ -66,7 +73,7 @@ def mark_centre_messages_read(user: User, number: int) -> int:
     were unread."""
     with session_scope() as db:
         owned_request(db, user, number)
-        result = db.exec(update(Message).where(Message.request_id == number, col(Message.read_at).is_(None),
+        result = db.exec(update(Message).where(col(Message.request_id) == number, col(Message.read_at).is_(None),
                                                col(Message.kind).in_(CENTRE_MESSAGE_KINDS))
                          .values(read_at=utcnow()))
         return result.rowcount or 0
@@ -95,7 +102,7 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
             raise ReplyRefused(t('Tähän palvelupyyntöön ei voi enää vastata.'))
         already = attached_bytes(db, number)
         count = attached_count(db, number)
-        checked = []
+        checked: list[CheckedFile] = []
         for filename, data in files:
             try:
                 checked.append(check_upload(filename, data, already_attached_bytes=already,
@@ -116,7 +123,7 @@ def post_reply(user: User, number: int, body: str, files: Sequence[tuple[str, by
                      attachments=len(checked))
         live.publish_after_commit(db, live.request_topic(number), 'reply', request=number, actor=user.id)
         live.publish_after_commit(db, live.QUEUE_TOPIC, 'reply', request=number, actor=user.id)
-        return message.id
+        return saved_id(message)
 
 
 __all__ = ['CITIZEN_VISIBLE_KINDS', 'ReplyRefused', 'RequestNotFound', 'ThreadMessage', 'list_thread',

@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from nicegui import background_tasks, run
-from sqlalchemy import exists, update
+from sqlalchemy import Exists, exists, update
 from sqlmodel import Session, col, delete, select
 
 from config import get_settings
@@ -40,6 +40,7 @@ from models import (
     RequestStatus,
     ServiceRequest,
     StageChange,
+    saved_id,
     utcnow,
 )
 from models.db import session_scope
@@ -69,13 +70,13 @@ def _record(db: Session, action: str, now: datetime, *, request_id: int | None =
 
 def _claim(db: Session, request: ServiceRequest) -> bool:
     """Take the request for this transaction; False when another instance (or person) changed it meanwhile."""
-    result = db.exec(update(ServiceRequest)  # type: ignore[call-overload]
+    result = db.exec(update(ServiceRequest)
                      .where(col(ServiceRequest.id) == request.id, col(ServiceRequest.version) == request.version)
                      .values(version=ServiceRequest.version + 1))
     return result.rowcount == 1
 
 
-def _warned_since(request_id: int, since: datetime):
+def _warned_since(request_id: int, since: datetime) -> Exists:
     return exists().where(col(AuditEvent.request_id) == request_id, col(AuditEvent.action) == 'draft_expiry_warned',
                           col(AuditEvent.at) >= since)
 
@@ -83,9 +84,9 @@ def _warned_since(request_id: int, since: datetime):
 def _delete_messages_files_and_emails(db: Session, request_id: int) -> None:
     attachment_ids = select(Attachment.id).where(Attachment.request_id == request_id)
     db.exec(delete(AttachmentBlob).where(col(AttachmentBlob.attachment_id).in_(attachment_ids)))
-    db.exec(delete(Attachment).where(Attachment.request_id == request_id))
-    db.exec(delete(Message).where(Message.request_id == request_id))
-    db.exec(delete(OutboxEmail).where(OutboxEmail.request_id == request_id))  # their bodies quote the request
+    db.exec(delete(Attachment).where(col(Attachment.request_id) == request_id))
+    db.exec(delete(Message).where(col(Message.request_id) == request_id))
+    db.exec(delete(OutboxEmail).where(col(OutboxEmail.request_id) == request_id))  # their bodies quote the request
 
 
 def _unsent_drafts(db: Session, modified_before: datetime) -> list[ServiceRequest]:
@@ -102,7 +103,7 @@ def warn_expiring_drafts(now: datetime, retention: timedelta) -> list[int]:
     """Warn, once per untouched period, the owners of drafts that will be deleted in a week (or later)."""
     warned: list[int] = []
     with session_scope() as db:
-        candidates = [r.id for r in _unsent_drafts(db, now - retention + WARNING_LEAD)]
+        candidates = [saved_id(r) for r in _unsent_drafts(db, now - retention + WARNING_LEAD)]
     for number in candidates:
         with session_scope() as db:
             request = db.get(ServiceRequest, number)
@@ -125,7 +126,7 @@ def delete_expired_drafts(now: datetime, retention: timedelta) -> list[int]:
     """Delete drafts untouched for the retention time whose owner was warned at least a week ago."""
     deleted: list[int] = []
     with session_scope() as db:
-        candidates = [r.id for r in _unsent_drafts(db, now - retention)]
+        candidates = [saved_id(r) for r in _unsent_drafts(db, now - retention)]
     for number in candidates:
         with session_scope() as db:
             request = db.get(ServiceRequest, number)
@@ -139,7 +140,7 @@ def delete_expired_drafts(now: datetime, retention: timedelta) -> list[int]:
             if not warned_long_enough or not _claim(db, request):
                 continue
             _delete_messages_files_and_emails(db, number)
-            db.exec(delete(StageChange).where(StageChange.request_id == number))
+            db.exec(delete(StageChange).where(col(StageChange.request_id) == number))
             # The audit trail outlives the draft: its events stay, without the link to the deleted row.
             db.exec(update(AuditEvent).where(col(AuditEvent.request_id) == number).values(request_id=None))
             owner_id, service_code = request.owner_id, request.service_code
@@ -159,9 +160,10 @@ def remove_resolved_personal_data(now: datetime, retention: timedelta) -> list[i
     already = exists().where(col(AuditEvent.request_id) == ServiceRequest.id,
                              col(AuditEvent.action) == 'personal_data_removed')
     with session_scope() as db:
-        candidates = list(db.exec(select(ServiceRequest.id).where(
+        candidates = [number for number in db.exec(select(ServiceRequest.id).where(
             ServiceRequest.status == RequestStatus.DONE, col(ServiceRequest.resolved_at).is_not(None),
-            col(ServiceRequest.resolved_at) <= now - retention, ~already).order_by(col(ServiceRequest.id))).all())
+            col(ServiceRequest.resolved_at) <= now - retention, ~already).order_by(col(ServiceRequest.id))).all()
+                      if number is not None]  # a stored row's id is never None; its column type allows it
     for number in candidates:
         with session_scope() as db:
             request = db.get(ServiceRequest, number)

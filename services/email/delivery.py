@@ -21,7 +21,7 @@ from email.utils import formataddr
 import aiosmtplib
 
 from config import Settings, get_settings
-from models import OutboxEmail
+from models import OutboxEmail, saved_id
 
 from . import outbox
 
@@ -145,13 +145,13 @@ class DeliveryWorker:
         reason = str(failure)
         if isinstance(failure, PermanentFailure):
             log.warning('outbox email %s failed for good: %s', email.id, reason)
-            await asyncio.to_thread(outbox.mark_failed, email.id, self.worker_id, reason)
+            await asyncio.to_thread(outbox.mark_failed, saved_id(email), self.worker_id, reason)
         elif email.attempts >= self.policy.max_attempts:
             log.error('outbox email %s: gave up after %s attempts: %s', email.id, email.attempts, reason)
-            await asyncio.to_thread(outbox.mark_failed, email.id, self.worker_id,
+            await asyncio.to_thread(outbox.mark_failed, saved_id(email), self.worker_id,
                                     f'{reason} (gave up after {email.attempts} attempts)')
         else:
-            await asyncio.to_thread(outbox.mark_retry, email.id, self.worker_id, reason,
+            await asyncio.to_thread(outbox.mark_retry, saved_id(email), self.worker_id, reason,
                                     self.policy.delay(email.attempts))
 
     async def deliver_due(self) -> int:
@@ -176,7 +176,7 @@ class DeliveryWorker:
                             await self._settle(waiting, failure)
                         break
                     continue
-                if not await asyncio.to_thread(outbox.mark_sent, email.id, self.worker_id):
+                if not await asyncio.to_thread(outbox.mark_sent, saved_id(email), self.worker_id):
                     log.warning('outbox email %s was sent but its claim had lapsed', email.id)
         finally:
             if client.is_connected:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import pyotp
+from nicegui import ui
 from nicegui.testing import User
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models import EmailStatus, Message, MessageKind, OutboxEmail, ServiceRequest
+from models import EmailStatus, Message, MessageKind, OutboxEmail, ServiceRequest, saved_id
 from models.db import session_scope
 from services import notifications
 from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD
+from tests.support.rows import found
 
 QUESTION = 'Hei, liitättekö vielä kuvan tiliotteesta, josta liikasuoritus näkyy?'
 
@@ -31,18 +33,18 @@ async def sign_in_as_handler(user: User) -> None:
 def add_question_and_failed_email() -> tuple[int, int]:
     """A question to Onni about request 978373 (pending) and an email the server refused (failed)."""
     with session_scope() as db:
-        request = db.get(ServiceRequest, 978373)
+        request = found(db.get(ServiceRequest, 978373))
         message = Message(request_id=978373, kind=MessageKind.QUESTION, body=QUESTION)
         db.add(message)
         notifications.centre_message(db, request, message)
         notifications.request_resolved(db, request, Message(request_id=978373, kind=MessageKind.RESOLUTION,
                                                             body='Ratkaistu.'))
         db.flush()
-        question, failed = db.exec(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        question, failed = db.exec(select(OutboxEmail).order_by(col(OutboxEmail.id))).all()
         failed.status = EmailStatus.FAILED
         failed.attempts = 1
         failed.last_error = '550 5.1.1 <645516@generated.invalid>: Recipient address rejected: User unknown'
-        return question.id, failed.id
+        return saved_id(question), saved_id(failed)
 
 
 async def test_outbox_lists_emails_and_retry_puts_a_failed_one_back(user: User) -> None:
@@ -60,7 +62,7 @@ async def test_outbox_lists_emails_and_retry_puts_a_failed_one_back(user: User) 
     user.find(marker=f'retry-{failed_id}').click()
     await user.should_see(f'Sähköposti {failed_id} lähetetään uudelleen.')
     with session_scope() as db:
-        row = db.get(OutboxEmail, failed_id)
+        row = found(db.get(OutboxEmail, failed_id))
     assert (row.status, row.attempts) == (EmailStatus.PENDING, 0)
     await user.open('/kasittely/sahkopostit?tila=failed')
     await user.should_see('Ei sähköposteja.')
@@ -74,7 +76,7 @@ async def test_email_detail_shows_the_text_and_html_versions(user: User) -> None
     await user.should_see('Lisäkysymys palvelupyyntöön 978373')
     await user.should_see('645516@generated.invalid')
     await user.should_see('Tekstiversio')
-    text = user.find(marker='email-text').elements.pop().text
+    text = user.find(kind=ui.label, marker='email-text').elements.pop().text
     assert QUESTION in text and '/oma-asiointi/978373' in text
     frame = user.find(marker='email-html').elements.pop()
     assert frame.props['sandbox'] == '' and QUESTION in frame.props['srcdoc']
@@ -97,7 +99,7 @@ async def test_citizen_sees_own_emails_but_not_the_outbox(user: User) -> None:
                 content=EmailContent('Toisen viesti', 'x', '<p>x</p>'))
     await sign_in(user, 'onni.korhonen', next_path='/omat-tiedot/sahkopostit')
     await user.should_see('Sähköpostini', retries=50)
-    await user.should_see('Lisäkysymys palvelupyyntöön 978373', marker='my-email')
+    await user.should_see(content='Lisäkysymys palvelupyyntöön 978373', marker='my-email')
     await user.should_not_see('Toisen viesti')
     await user.open('/kasittely/sahkopostit')
     await user.should_not_see('Lisäkysymys palvelupyyntöön 978373')

@@ -1,4 +1,5 @@
 """The frame on every page: header items, navigation with the current item, language selection."""
+from nicegui import ui
 from nicegui.testing import User
 
 from tests.pages.conftest import sign_in_with_password
@@ -30,7 +31,7 @@ async def test_each_navigation_route_exists_and_marks_itself(user: User) -> None
 
 async def test_language_choice_is_kept_for_the_user(user: User) -> None:
     await sign_in_with_password(user, 'onni.korhonen', DEMO_PASSWORD)
-    user.find(marker='language-select').elements.pop().set_value('sv')
+    user.find(kind=ui.select, marker='language-select').elements.pop().set_value('sv')
     await user.open('/paasivu')
     await user.should_see('Logga ut')
     await user.should_see('MINA ÄRENDEN')

@@ -7,13 +7,14 @@ from datetime import timedelta
 from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import insert
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models import RequestStatus, ServiceRequest
+from models import RequestStatus, ServiceRequest, saved_id
 from models import User as Person
 from models.db import session_scope
 from services.requests import list_requests
 from tests.pages.conftest import sign_in_with_password
+from tests.support.rows import found
 
 DEMO_PASSWORD = 'Demo-salasana-2026'
 
@@ -22,13 +23,13 @@ def _add_sent_requests(count: int) -> int:
     """Give Onni `count` more sent requests, older than the seed's; returns his id."""
     with session_scope() as db:
         onni = db.exec(select(Person).where(Person.username == 'onni.korhonen')).one()
-        oldest = db.exec(select(ServiceRequest.modified_at).where(ServiceRequest.owner_id == onni.id)
-                         .order_by(ServiceRequest.modified_at)).first()
+        oldest = found(db.exec(select(ServiceRequest.modified_at).where(ServiceRequest.owner_id == onni.id)
+                               .order_by(col(ServiceRequest.modified_at))).first())
         db.execute(insert(ServiceRequest), [
             {'service_code': 'verokortti', 'owner_id': onni.id, 'status': RequestStatus.SENT, 'answers': {},
              'modified_at': oldest - timedelta(days=i + 1), 'created_at': oldest - timedelta(days=i + 1),
              'sent_at': oldest - timedelta(days=i + 1)} for i in range(count)])
-        return onni.id
+        return saved_id(onni)
 
 
 async def test_sent_tab_pages_sorts_and_searches_on_the_server(user: User) -> None:

@@ -1,4 +1,5 @@
 """The service form pages with NiceGUI's User fixture: who may open what, and the wizard moving between steps."""
+from nicegui import ui
 from nicegui.testing import User
 
 from tests.pages.conftest import sign_in_with_password
@@ -20,7 +21,7 @@ async def test_unknown_service_and_someone_elses_draft_are_not_found(user: User)
 async def test_own_draft_opens_at_its_saved_step(user: User) -> None:
     await sign_in_with_password(user, 'onni.korhonen', DEMO_PASSWORD)
     await user.open('/palvelupyynto/5474/muokkaa')  # left at step 2 (Palautuksen saaja)
-    stepper = user.find(marker='form-stepper').elements.pop()
+    stepper = user.find(kind=ui.stepper, marker='form-stepper').elements.pop()
     assert stepper.value == 'step-1'
     user.find(marker='previous').click()
     assert stepper.value == 'step-0'

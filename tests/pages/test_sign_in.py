@@ -2,6 +2,7 @@
 lockout, the registration form's validation, and the refusal page."""
 from __future__ import annotations
 
+from nicegui import ui
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -26,7 +27,7 @@ def _organisation_id(name: str) -> int:
 async def _choose_organisation_profile(user: User, organisation: str) -> None:
     await user.open('/')
     user.find(marker='choose-organisation').click()
-    user.find(marker='target-organisation').elements.pop().set_value(_organisation_id(organisation))
+    user.find(kind=ui.select, marker='target-organisation').elements.pop().set_value(_organisation_id(organisation))
     user.find(marker='continue').click()
     await user.should_see('Organisaation edustajana voit hoitaa')
 
@@ -45,7 +46,7 @@ async def test_without_a_right_the_organisation_profile_is_refused_clearly(user:
     await sign_in_with_password(user, 'onni.korhonen', DEMO_PASSWORD)
     await user.should_see('Sinulla ei ole oikeutta asioida organisaation Jyväskylän kaupunki edustajana. '
                           'Asioit nyt yksityishenkilönä.')
-    profile_values = [label.text for label in user.find('Onni Juhani Korhonen').elements
+    profile_values = [label.text for label in user.find(kind=ui.label, content='Onni Juhani Korhonen').elements
                       if 'portal-compact' not in label.classes]  # the phone header's own copy of the name
     assert len(profile_values) == 2  # ASIOINTIPROFIILI and KÄYTTÄJÄ both show Onni, not the organisation
 
@@ -61,7 +62,7 @@ async def test_continuing_without_choosing_an_organisation_says_what_to_do(user:
 
 async def _attempt_finished(user: User) -> None:
     """The page empties the password field when the (threaded) check has answered."""
-    await wait_until_async(lambda: user.find(marker='password').elements.pop().value == '',
+    await wait_until_async(lambda: user.find(kind=ui.input, marker='password').elements.pop().value == '',
                            'the sign-in attempt to finish', 10)
 
 
@@ -111,14 +112,14 @@ async def test_the_registration_form_checks_its_fields_and_keeps_what_was_typed(
     user.find(marker='registration-password-confirm').type('kolme iloista koiraa')
     user.find(marker='registration-submit').click()
     await user.should_see('Salasanat eivät ole samat.', retries=100)
-    email = user.find(marker='registration-email').elements.pop()
+    email = user.find(kind=ui.input, marker='registration-email').elements.pop()
     assert email.value == 'tessa@example.fi'  # nothing typed is lost
     user.find(marker='registration-password').clear().type('lyhyt')
     user.find(marker='registration-password-confirm').clear().type('lyhyt')
     user.find(marker='registration-submit').click()
     # The help text under the field says the same words, so wait for the field's own error: otherwise the next
     # click lands while this answer is still being checked.
-    password_field = user.find(marker='registration-password').elements.pop()
+    password_field = user.find(kind=ui.input, marker='registration-password').elements.pop()
     await wait_until_async(lambda: password_field.error, 'the password field to show its error', 10)
     assert password_field.error == 'Salasanassa on oltava vähintään 12 merkkiä.'
     await user.should_see('Salasanassa on oltava vähintään 12 merkkiä.')

@@ -50,8 +50,8 @@ async def test_forged_table_events_raise_nothing_and_delete_nothing(attacker: ht
             for args in FORGED_PAGINATIONS:
                 await tab._emit(element_id, listener_id, [args])
         [(drafts, delete_listener)] = _listeners(tab, 'delete')
-        for args in ({'number': 'abc', 'title': 'x'}, {'number': SENT_REQUEST, 'title': 'Sent'}, 'abc', None):
-            await tab._emit(drafts, delete_listener, [args])
+        for delete_args in ({'number': 'abc', 'title': 'x'}, {'number': SENT_REQUEST, 'title': 'Sent'}, 'abc', None):
+            await tab._emit(drafts, delete_listener, [delete_args])
         # A proper request afterwards is still answered with fresh rows: the forged ones were handled, not fatal.
         seen = len(tab.received)
         element_id, listener_id = tables[0]

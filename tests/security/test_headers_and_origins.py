@@ -11,6 +11,7 @@ import socketio
 from auth.security_headers import security_headers
 from bench.support import Tab
 from config import load_settings
+from tests.support.rows import found
 from tests.support.server import PortalServer
 
 EVIL_ORIGIN = 'https://evil.example'
@@ -33,7 +34,7 @@ async def test_every_response_refuses_framing_and_carries_the_policy(attacker: h
 
 async def test_every_script_of_a_page_carries_the_nonce_of_its_response(attacker: httpx.AsyncClient) -> None:
     response = await attacker.get('/kirjaudu/salasana')
-    nonce = re.search(r"'nonce-([^']+)'", response.headers['content-security-policy']).group(1)
+    nonce = found(re.search(r"'nonce-([^']+)'", response.headers['content-security-policy'])).group(1)
     tags = re.findall(r'<script\b[^>]*>', response.text)
     assert len(tags) > 5
     assert all(f'nonce="{nonce}"' in tag for tag in tags), tags

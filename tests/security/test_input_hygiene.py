@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import select
 
-from models import Attachment, Message, ServiceRequest, User
+from models import Attachment, Message, ServiceRequest, User, saved_id
 from models.db import session_scope
 from pages.attachments import file_response
 from pages.integration_api import api_app
@@ -21,6 +21,7 @@ from services import account, api_keys, messages, workflow
 from services.attachments import AttachmentRefused, check_upload
 from services.forms import REFUND_FORM
 from services.registration import IdentifiedPerson, user_for_identification
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 SENT = 978373  # a sent demo request of Onni Korhonen's
@@ -38,13 +39,13 @@ def demo(database: str) -> Iterator[dict[str, int]]:
     sync_services()
     load_demo_data()
     with session_scope() as db:
-        yield {name: db.exec(select(User.id).where(User.username == name)).one()
+        yield {name: found(db.exec(select(User.id).where(User.username == name)).one())
                for name in ('onni.korhonen', 'riikka.edustaja')}
 
 
 def _user(user_id: int) -> User:
     with session_scope() as db:
-        return db.get(User, user_id)
+        return found(db.get(User, user_id))
 
 
 def _clean(value: str) -> bool:
@@ -55,7 +56,7 @@ def test_a_reply_with_nul_and_controls_is_stored_clean_with_its_files(demo: dict
     message_id = messages.post_reply(_user(demo['onni.korhonen']), SENT, NASTY,
                                      files=[('kuitti\u202efdp.txt', b'Kuitti 2023\n'), ('rivi\r\nvaihto.txt', b'x\n')])
     with session_scope() as db:
-        body = db.get(Message, message_id).body
+        body = found(db.get(Message, message_id)).body
         names = db.exec(select(Attachment.filename).where(Attachment.message_id == message_id)).all()
     assert body == 'Tilinumero[2J on\nFI48'
     assert sorted(names) == ['kuittifdp.txt', 'rivi vaihto.txt']
@@ -66,7 +67,7 @@ def test_form_answers_with_control_characters_are_stored_clean(demo: dict[str, i
     number = workflow.create_draft(onni, REFUND_FORM.code, CONTACT | {'unit': NASTY}, step=1)
     workflow.save_progress(onni, number, {'customer_number': '12345\x00', 'extra_key\x00': NASTY}, step=1)
     with session_scope() as db:
-        answers = db.get(ServiceRequest, number).answers
+        answers = found(db.get(ServiceRequest, number)).answers
     assert all(_clean(key) and (not isinstance(value, str) or _clean(value)) for key, value in answers.items())
 
 
@@ -75,9 +76,9 @@ def test_names_are_one_line_without_controls_from_the_page_and_from_identificati
     errors = account.update_account(riikka, given_name='Riikka\u202e', surname='Edus\x00taja\nX', email=riikka.email,
                                     email_allowed=True, phone='', username='riikka.edustaja')
     assert errors == {}
-    assert (_user(riikka.id).given_name, _user(riikka.id).surname) == ('Riikka', 'Edustaja X')
+    assert (_user(saved_id(riikka)).given_name, _user(saved_id(riikka)).surname) == ('Riikka', 'Edustaja X')
     person = IdentifiedPerson(national_id='010280-952L', given_name='Tessa\u2066', surname='Testi\x00lä\r\n',
-                              display_name='Tessa\nTestilä', email=None)
+                              display_name='Tessa\nTestilä')  # no email, as from Suomi.fi
     tessa = _user(user_for_identification(person))
     assert (tessa.given_name, tessa.surname, tessa.display_name) == ('Tessa', 'Testilä', 'Tessa Testilä')
 
@@ -100,15 +101,15 @@ def test_the_integration_api_refuses_nul_plainly_and_stores_bidi_controls_clean(
 def test_a_stored_name_with_a_newline_still_downloads_with_a_valid_header(demo: dict[str, int]) -> None:
     """A name stored before the cleaning existed (written here around it with plain SQL)."""
     with session_scope() as db:
-        request = db.get(ServiceRequest, SENT)
+        request = found(db.get(ServiceRequest, SENT))
         checked = check_upload('tiliote.txt', b'Tiliote\n')
         from services.attachments import store_attachment
-        attachment_id = store_attachment(db, request, db.get(User, request.owner_id), checked).id
+        attachment_id = saved_id(store_attachment(db, request, found(db.get(User, request.owner_id)), checked))
     with session_scope() as db:
         db.execute(text('UPDATE attachment SET filename = :name WHERE id = :id'),
                    {'name': 'tili\r\nSet-Cookie: x=1;"ote\u202etxt.pdf', 'id': attachment_id})
     with session_scope() as db:
-        attachment = db.get(Attachment, attachment_id)
+        attachment = found(db.get(Attachment, attachment_id))
         assert '\n' in attachment.filename  # the old row really holds the newline
         response = file_response(attachment, b'Tiliote\n')
     disposition = response.headers['content-disposition']

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from auth.redirects import DEFAULT_AFTER_SIGN_IN, safe_local_path
 from bench.support import Tab, sign_in
@@ -118,7 +118,7 @@ async def test_suomifi_sign_in_with_an_evil_next_returns_to_the_portal(portal: P
         assert response.status_code == 303
         relay_states.append(parse_qs(urlsplit(response.headers['location']).query)['RelayState'][0])
     with Session(engine_of(portal.database_url)) as db:
-        pending = db.exec(select(SamlPendingRequest).where(SamlPendingRequest.relay_state.in_(relay_states))).all()
+        pending = db.exec(select(SamlPendingRequest).where(col(SamlPendingRequest.relay_state).in_(relay_states))).all()
     assert len(pending) == len(EVIL_NEXT_IN_LINK)
     assert {row.return_to for row in pending} == {DEFAULT_AFTER_SIGN_IN}
 

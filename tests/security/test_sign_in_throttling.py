@@ -32,6 +32,7 @@ from models.db import session_scope
 from services.account import change_password
 from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD, load_demo_data
 from tests.conftest import HeldClock
+from tests.support.rows import found
 from tests.support.server import PortalServer
 from tests.support.tabs import sent_to_sign_in
 
@@ -125,7 +126,7 @@ def test_a_totp_code_is_accepted_once(demo: dict, clock: HeldClock) -> None:
 def test_the_current_password_on_omat_tiedot_is_no_password_oracle(demo: dict, clock: HeldClock,
                                                                    verified: list) -> None:
     with session_scope() as db:
-        onni = db.get(User, demo['onni.korhonen'])
+        onni = found(db.get(User, demo['onni.korhonen']))
     new = 'Uusi-salasana-joulukuussa'
     results = _all_at_once(lambda n: change_password(onni, current=f'arvaus-{n}-salasanaksi', new=new, confirm=new))
     assert len(verified) == 5

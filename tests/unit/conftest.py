@@ -42,4 +42,5 @@ def demo(database: str) -> dict[str, User]:
     sync_services()
     load_demo_data()
     with session_scope() as db:
-        return {user.username: user for user in db.exec(select(User)).all()}
+        # Users without a username (signed in only through Suomi.fi) have no key here.
+        return {user.username: user for user in db.exec(select(User)).all() if user.username is not None}

@@ -9,6 +9,7 @@ from models.db import session_scope
 from services.account import change_password, load_account, update_account
 from services.demo_data import DEMO_PASSWORD, load_demo_data
 from services.passwords import hash_password, verify_password
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 
@@ -73,6 +74,6 @@ def test_password_change_checks_current_policy_and_confirmation(onni: User) -> N
     assert set(change_password(onni, current=DEMO_PASSWORD, new=DEMO_PASSWORD, confirm=DEMO_PASSWORD)) == {'new'}
     assert change_password(onni, current=DEMO_PASSWORD, new=new, confirm=new) == {}
     with session_scope() as db:
-        row = db.get(User, onni.id)
+        row = found(db.get(User, onni.id))
         assert verify_password(row.password_hash, new) and not verify_password(row.password_hash, DEMO_PASSWORD)
         assert db.exec(select(AuditEvent).where(AuditEvent.action == 'password_changed')).one().actor_id == onni.id

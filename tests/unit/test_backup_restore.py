@@ -24,6 +24,7 @@ import config
 from models.db import dispose_engines
 from tests.support.citizen import SignedInCitizen, attachment_for, complete_draft, user_id
 from tests.support.databases import POSTGRES_ENV, fresh_database_url, scratch_postgres_database
+from tests.support.rows import found
 from tests.support.server import PROJECT_DIR, PortalServer, start_portal
 
 pytestmark = pytest.mark.db
@@ -86,15 +87,15 @@ def _snapshot(numbers: list[int]) -> dict:
     from models.db import session_scope
 
     with session_scope() as db:
-        found = {}
+        snapshot = {}
         for number in numbers:
             request = db.get(ServiceRequest, number)
-            files = {a.filename: hashlib.sha256(db.get(AttachmentBlob, a.id).data).hexdigest()
+            files = {a.filename: hashlib.sha256(found(db.get(AttachmentBlob, a.id)).data).hexdigest()
                      for a in db.exec(select(Attachment).where(Attachment.request_id == number)).all()}
             bodies = [m.body for m in db.exec(select(Message).where(Message.request_id == number)
                                               .order_by(col(Message.id))).all()]
-            found[number] = (request.status.value if request else None, files, bodies)
-        return found
+            snapshot[number] = (request.status.value if request else None, files, bodies)
+        return snapshot
 
 
 def _sent_once(numbers: list[int]) -> dict[int, str]:
@@ -106,7 +107,7 @@ def _sent_once(numbers: list[int]) -> dict[int, str]:
     verdicts = {}
     with session_scope() as db:
         for number in numbers:
-            status = db.get(ServiceRequest, number).status
+            status = found(db.get(ServiceRequest, number)).status
             counts = [db.exec(select(func.count()).select_from(StageChange).where(
                 StageChange.request_id == number)).one()]
             counts.append(db.exec(select(func.count()).select_from(OutboxEmail).where(
@@ -123,7 +124,8 @@ async def _send_while_backing_up(server: PortalServer, drafts: list[int], backup
     """Send drafts one by one; start the backup once the first is through and go on sending until it is done.
     Returns the numbers sent before the backup started, those sent while it ran, and the archive's path."""
     async with SignedInCitizen(server.base_url) as citizen:
-        before, meanwhile = drafts[:1], []
+        before = drafts[:1]
+        meanwhile: list[int] = []
         await citizen.send(before[0])
         backup = asyncio.create_task(asyncio.to_thread(
             portal_command, server.data_dir, server.database_url, 'backup', '--to', str(backup_dir), '--keep', '2'))
@@ -273,7 +275,7 @@ def test_secrets_from_the_environment_travel_in_the_archive(database: str, tmp_p
     monkeypatch.setenv('IDENTITY_HASH_KEY', key)
     backup = create_backup(config.reload_settings(), tmp_path / 'backups', keep=1)
     with tarfile.open(backup.archive) as opened:
-        assert opened.extractfile('data/identity_hash_key').read().decode() == key
+        assert found(opened.extractfile('data/identity_hash_key')).read().decode() == key
     target = tmp_path / 'restored'
     monkeypatch.setenv('DATA_DIR', str(target))
     monkeypatch.setenv('IDENTITY_HASH_KEY', 'jokin-toinen-avain-' + 'x' * 20)

@@ -14,10 +14,11 @@ from sqlmodel import select
 
 import config
 from auth.password_login import LoginOutcome, authenticate, verify_second_factor
-from models import AuditEvent, LoginThrottle, User, UserSession, utcnow
+from models import AuditEvent, LoginThrottle, User, UserSession, saved_id, utcnow
 from models.db import session_scope
 from portal.cli import main
 from tests.conftest import HeldClock
+from tests.support.rows import found
 from tests.support.server import PROJECT_DIR
 
 pytestmark = pytest.mark.db
@@ -85,10 +86,11 @@ def test_create_staff_makes_an_admin_who_signs_in_with_password_and_the_printed_
     assert '█' in out and 'otpauth://totp/' in out  # the QR code, drawn in the terminal
     result = authenticate('maija.yllapito', 'Vahva-salasana-2026', '203.0.113.5')
     assert result.outcome == LoginOutcome.NEEDS_SECOND_FACTOR
-    assert verify_second_factor(result.user_id, pyotp.TOTP(secret).now(), '203.0.113.5').outcome == LoginOutcome.OK
+    second_factor = verify_second_factor(found(result.user_id), pyotp.TOTP(secret).now(), '203.0.113.5')
+    assert second_factor.outcome == LoginOutcome.OK
     with session_scope() as db:
         event = db.exec(select(AuditEvent).where(AuditEvent.action == 'staff_created')).one()
-        actor = db.get(User, event.actor_id)
+        actor = found(db.get(User, event.actor_id))
     assert actor.username == 'cli:operator'  # audited as the command line, which can never sign in
     assert authenticate('cli:operator', '', '203.0.113.5').outcome == LoginOutcome.INVALID
 
@@ -116,9 +118,9 @@ def test_reset_totp_prints_a_new_key_and_the_old_one_stops_working(demo: str, ca
     secret = next(line.split(': ')[1] for line in out.splitlines() if line.startswith('New TOTP key') is False
                   and line.startswith('TOTP key for kaisa.kasittelija'))
     assert secret != old_secret and '█' in out
-    kaisa = _user('kaisa.kasittelija')
-    assert verify_second_factor(kaisa.id, pyotp.TOTP(secret).now(), '203.0.113.6').outcome == LoginOutcome.OK
-    assert verify_second_factor(kaisa.id, pyotp.TOTP(old_secret).now(), '203.0.113.6').outcome == LoginOutcome.INVALID
+    kaisa_id = saved_id(_user('kaisa.kasittelija'))
+    assert verify_second_factor(kaisa_id, pyotp.TOTP(secret).now(), '203.0.113.6').outcome == LoginOutcome.OK
+    assert verify_second_factor(kaisa_id, pyotp.TOTP(old_secret).now(), '203.0.113.6').outcome == LoginOutcome.INVALID
 
 
 def test_reset_totp_refuses_a_citizen_and_an_unknown_name(demo: str, capsys) -> None:
@@ -145,11 +147,11 @@ def test_unlock_lifts_a_lockout(demo: str, capsys, clock: HeldClock) -> None:
 
 
 def test_end_sessions_by_identity_number_ends_every_session(demo: str, capsys) -> None:
-    onni = _user('onni.korhonen')
+    onni_id = saved_id(_user('onni.korhonen'))
     with session_scope() as db:
         for index in range(2):
-            db.add(UserSession(id=f'onni-{index}', user_id=onni.id, auth_method='saml'))
-        db.add(UserSession(id='onni-old', user_id=onni.id, auth_method='saml', ended_at=utcnow() - timedelta(days=1)))
+            db.add(UserSession(id=f'onni-{index}', user_id=onni_id, auth_method='saml'))
+        db.add(UserSession(id='onni-old', user_id=onni_id, auth_method='saml', ended_at=utcnow() - timedelta(days=1)))
     code, out, err = _run(capsys, 'end-sessions', ONNI_IDENTITY_NUMBER)
     assert code == 0 and 'Ended 2 session(s) of onni.korhonen' in out, err
     assert ONNI_IDENTITY_NUMBER not in out

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
-from sqlmodel import SQLModel, func, select
+from sqlmodel import SQLModel, col, func, select
 
-from models import Message, Organisation, Region, RequestStatus, ServiceRequest, User
+from models import Message, Organisation, Region, RequestStatus, ServiceRequest, User, saved_id
 from models.db import downgrade, get_engine, migrate, session_scope
 from services.demo_data import load_demo_data
 
@@ -38,7 +38,7 @@ def test_demo_data_holds_the_seed_and_loading_twice_changes_nothing(database: st
         assert {n for n, r in requests.items() if r.status == RequestStatus.DRAFT} == {5474, 5453}
         assert {n for n, r in requests.items() if r.status == RequestStatus.SENT} == {
             979728, 978373, 979825, 979738, 978635}
-        unread = db.exec(select(func.count()).where(Message.request_id == 978373, Message.read_at.is_(None))).one()
+        unread = db.exec(select(func.count()).where(Message.request_id == 978373, col(Message.read_at).is_(None))).one()
         assert unread == 2
         assert db.exec(select(Organisation).where(Organisation.name == 'Jyväskylän kaupunki')).one()
         assert len(db.exec(select(Region)).all()) >= 2
@@ -49,10 +49,20 @@ def test_new_requests_are_numbered_after_the_seed(database: str) -> None:
     load_demo_data()
     with session_scope() as db:
         onni = db.exec(select(User).where(User.username == 'onni.korhonen')).one()
-        request = ServiceRequest(service_code='verokortti', owner_id=onni.id)
+        request = ServiceRequest(service_code='verokortti', owner_id=saved_id(onni))
         db.add(request)
         db.flush()
-        assert request.id > 979825
+        assert saved_id(request) > 979825
+
+
+def test_saved_id_gives_a_flushed_rows_id_and_refuses_an_unsaved_row(database: str) -> None:
+    with session_scope() as db:
+        region = Region(name='Tunnukseton alue')
+        with pytest.raises(ValueError, match='Region has no id yet'):
+            saved_id(region)
+        db.add(region)
+        db.flush()
+        assert region.id is not None and saved_id(region) == region.id
 
 
 def test_instances_starting_together_take_turns(database: str, tmp_path: Path) -> None:

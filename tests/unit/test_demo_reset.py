@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 
 import config
-from models import AccessibilityFeedback, RequestStatus, ServiceRequest, User
+from models import AccessibilityFeedback, RequestStatus, ServiceRequest, User, saved_id
 from models.db import session_scope
 from services.demo_data import load_demo_data
 from services.demo_reset import NotADemoInstallation, reset_demo_data
+from tests.support.rows import found
 from tests.support.server import PROJECT_DIR
 
 pytestmark = pytest.mark.db
@@ -43,9 +44,9 @@ def test_reset_deletes_changes_and_reloads_the_demo(database: str, monkeypatch: 
     load_demo_data()
     with session_scope() as db:
         onni = db.exec(select(User).where(User.username == 'onni.korhonen')).one()
-        db.add(ServiceRequest(service_code='verokortti', owner_id=onni.id, answers={'first_name': 'Kokeilu'}))
+        db.add(ServiceRequest(service_code='verokortti', owner_id=saved_id(onni), answers={'first_name': 'Kokeilu'}))
         db.add(AccessibilityFeedback(body='demopalaute'))
-        db.get(ServiceRequest, 5474).status = RequestStatus.SENT
+        found(db.get(ServiceRequest, 5474)).status = RequestStatus.SENT
         onni.email = 'muutettu@example.fi'
     command = subprocess.run([sys.executable, '-m', 'services.demo_reset'], cwd=PROJECT_DIR, capture_output=True,
                              text=True, env={**_env(), 'DEMO_DATA': 'true'}, timeout=60)
@@ -55,4 +56,4 @@ def test_reset_deletes_changes_and_reloads_the_demo(database: str, monkeypatch: 
         assert onni.email == '645516@generated.invalid'
         assert db.exec(select(AccessibilityFeedback)).all() == []
         requests = db.exec(select(ServiceRequest).where(ServiceRequest.owner_id == onni.id)).all()
-        assert len(requests) == 7 and db.get(ServiceRequest, 5474).status == RequestStatus.DRAFT
+        assert len(requests) == 7 and found(db.get(ServiceRequest, 5474)).status == RequestStatus.DRAFT

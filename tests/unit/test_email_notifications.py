@@ -11,10 +11,21 @@ import pytest
 from sqlmodel import select
 
 from config import get_settings
-from models import EmailStatus, Message, MessageKind, OutboxEmail, RequestStatus, ServiceRequest, User, utcnow
+from models import (
+    EmailStatus,
+    Message,
+    MessageKind,
+    OutboxEmail,
+    RequestStatus,
+    ServiceRequest,
+    User,
+    saved_id,
+    utcnow,
+)
 from models.db import session_scope
 from services import notifications
 from services.email.delivery import DeliveryWorker, SmtpConfig
+from tests.support.rows import found
 from tests.support.smtp import ReceivedEmail, SmtpTestServer
 
 IDENTITY_NUMBER = '150585-958J'
@@ -80,18 +91,18 @@ def add_user_and_request(lang: str, *, email: str = 'onni@example.org', email_al
         db.add(user)
         db.flush()
         # The form's answers hold things no email may carry; the identity number stands in for them all.
-        db.add(ServiceRequest(id=NUMBER, service_code='tilinumero-liikasuoritus', owner_id=user.id, status=status,
-                              sent_at=utcnow() if status == RequestStatus.SENT else None,
+        db.add(ServiceRequest(id=NUMBER, service_code='tilinumero-liikasuoritus', owner_id=saved_id(user),
+                              status=status, sent_at=utcnow() if status == RequestStatus.SENT else None,
                               answers={'email': form_email, 'iban': 'FI4822223333444455',
                                        'identity_number': IDENTITY_NUMBER}))
-        return user.id
+        return saved_id(user)
 
 
 def notify(kind: str) -> None:
     """Cause an email of `kind` the way the workflow does: in the same transaction as the event."""
     with session_scope() as db:
-        request = db.get(ServiceRequest, NUMBER)
-        user = db.get(User, request.owner_id)
+        request = found(db.get(ServiceRequest, NUMBER))
+        user = found(db.get(User, request.owner_id))
         if kind == 'request_sent':
             notifications.request_sent(db, request)
         elif kind in MESSAGE_KINDS:
@@ -165,7 +176,7 @@ def test_registration_email_in_recipients_language(database: str, smtp: SmtpTest
 def test_html_body_escapes_the_centres_text(database: str, smtp: SmtpTestServer) -> None:
     add_user_and_request('fi')
     with session_scope() as db:
-        request = db.get(ServiceRequest, NUMBER)
+        request = found(db.get(ServiceRequest, NUMBER))
         message = Message(request_id=NUMBER, kind=MessageKind.MESSAGE, body='<script>alert(1)</script> & muuta')
         db.add(message)
         notifications.centre_message(db, request, message)
@@ -209,7 +220,7 @@ def test_no_address_no_email(database: str) -> None:
 def test_internal_notes_and_the_citizens_replies_send_nothing(database: str) -> None:
     add_user_and_request('fi')
     with session_scope() as db:
-        request = db.get(ServiceRequest, NUMBER)
+        request = found(db.get(ServiceRequest, NUMBER))
         for kind in (MessageKind.NOTE, MessageKind.REPLY):
             message = Message(request_id=NUMBER, kind=kind, body='sisäinen')
             db.add(message)
@@ -221,7 +232,7 @@ def test_internal_notes_and_the_citizens_replies_send_nothing(database: str) -> 
 def test_email_exists_only_if_the_event_is_committed(database: str) -> None:
     add_user_and_request('fi')
     with pytest.raises(RuntimeError), session_scope() as db:
-        request = db.get(ServiceRequest, NUMBER)
+        request = found(db.get(ServiceRequest, NUMBER))
         message = Message(request_id=NUMBER, kind=MessageKind.QUESTION, body=QUESTION)
         db.add(message)
         notifications.centre_message(db, request, message)

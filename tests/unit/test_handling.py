@@ -2,12 +2,23 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models import AuditEvent, Message, MessageKind, OutboxEmail, RequestStatus, ServiceRequest, StageChange, User
+from models import (
+    AuditEvent,
+    Message,
+    MessageKind,
+    OutboxEmail,
+    RequestStatus,
+    ServiceRequest,
+    StageChange,
+    User,
+    saved_id,
+)
 from models.db import session_scope
 from services import audit, handling
 from services.handling import QueueFilters
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 
@@ -27,7 +38,7 @@ def _emails(number: int) -> list[OutboxEmail]:
 def _actions(number: int) -> list[str]:
     with session_scope() as db:
         return [e.action for e in db.exec(select(AuditEvent).where(AuditEvent.request_id == number)
-                                          .order_by(AuditEvent.id)).all()]
+                                          .order_by(col(AuditEvent.id))).all()]
 
 
 def test_citizen_is_refused_every_handling_function(demo: dict[str, User]) -> None:
@@ -89,7 +100,7 @@ def test_opening_a_request_is_logged_and_reads_the_citizens_reply(demo: dict[str
     handler, citizen = demo['kaisa.kasittelija'], demo['onni.korhonen']
     with session_scope() as db:
         db.add(Message(request_id=978373, author_id=citizen.id, kind=MessageKind.REPLY, body='Liitin tiliotteen.'))
-        request = db.get(ServiceRequest, 978373)
+        request = found(db.get(ServiceRequest, 978373))
         request.citizen_replied = True
         db.add(request)
     assert [r.number for r in handling.list_queue(handler, QueueFilters(citizen_replied=True)).rows] == [978373]
@@ -128,7 +139,7 @@ def test_handler_assigns_stages_messages_notes_and_resolves(demo: dict[str, User
     assert all(e.recipient == '645516@generated.invalid' for e in _emails(979738))
     with session_scope() as db:
         stages = [s.stage for s in db.exec(select(StageChange).where(StageChange.request_id == 979738)
-                                            .order_by(StageChange.id)).all()]
+                                            .order_by(col(StageChange.id))).all()]
     assert stages == ['Vireillepano/-tulo', 'Valmistelu', 'Seuranta']
     assert _actions(979738) == ['assigned', 'stage_changed', 'question_sent', 'note_added', 'resolved']
     # The citizen's own thread leaves the internal note out.
@@ -163,14 +174,14 @@ def test_asking_for_more_information_reopens_the_request_and_the_citizen_sends_i
     request = _request(979738)
     assert (request.status, request.completion_requested) == (RequestStatus.DRAFT, True)
     assert [e.kind for e in _emails(979738)] == ['info_request']
-    drafts = list_requests(citizen.id, RequestStatus.DRAFT)
+    drafts = list_requests(saved_id(citizen), RequestStatus.DRAFT)
     assert [(row.number, row.completion_requested) for row in drafts.rows if row.number == 979738] == [(979738, True)]
     assert [r.number for r in handling.list_queue(handler, QueueFilters(state='completion')).rows] == [979738]
     assert handling.open_request(handler, 979738).completion_requested  # the centre still sees it
     with pytest.raises(handling.InvalidAction):  # nothing to resolve while it is with the citizen
         handling.resolve(handler, 979738, _request(979738).version, 'Ratkaistu')
 
-    assert send_request(citizen.id, 979738).sent_now
+    assert send_request(saved_id(citizen), 979738).sent_now
     request = _request(979738)
     assert (request.status, request.completion_requested, request.citizen_replied) == \
         (RequestStatus.SENT, False, True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models import ApiClient, AuditEvent, RequestStatus, ServiceRequest, User
+from models import ApiClient, AuditEvent, RequestStatus, ServiceRequest, User, saved_id
 from models.db import session_scope
 from pages.integration_api import api_app
 from services import api_keys, attachments
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 SENT = 978373  # a sent demo request of Onni Korhonen's
@@ -59,7 +60,7 @@ def test_list_is_paginated_and_holds_only_sent_requests(client: TestClient, key:
     assert len(set(numbers)) == len(numbers)
     with session_scope() as db:
         drafts = set(db.exec(select(ServiceRequest.id).where(ServiceRequest.status == RequestStatus.DRAFT,
-                                                             ~ServiceRequest.completion_requested)).all())
+                                                             ~col(ServiceRequest.completion_requested))).all())
     assert drafts and not drafts & set(numbers)
     bad = client.get('/requests', params={'per_page': 1000}, headers=_auth(key))
     assert bad.status_code == 422
@@ -67,11 +68,11 @@ def test_list_is_paginated_and_holds_only_sent_requests(client: TestClient, key:
 
 def test_fetch_download_and_act_as_the_system_user(client: TestClient, key: str) -> None:
     with session_scope() as db:
-        request = db.get(ServiceRequest, SENT)
-        owner = db.get(User, request.owner_id)
+        request = found(db.get(ServiceRequest, SENT))
+        owner = found(db.get(User, request.owner_id))
         checked = attachments.check_upload('tiliote.txt', b'Tiliote 2021\n')
         stored = attachments.store_attachment(db, request, owner, checked)
-        attachment_id = stored.id
+        attachment_id = saved_id(stored)
     detail = client.get(f'/requests/{SENT}', headers=_auth(key)).json()
     assert detail['number'] == SENT and detail['status'] == 'sent'
     [info] = [a for a in detail['attachments'] if a['id'] == attachment_id]
@@ -100,9 +101,9 @@ def test_fetch_download_and_act_as_the_system_user(client: TestClient, key: str)
     with session_scope() as db:
         system = db.exec(select(User).where(User.username == 'api:talousjarjestelma')).one()
         events = db.exec(select(AuditEvent).where(AuditEvent.request_id == SENT, AuditEvent.actor_id == system.id)
-                         .order_by(AuditEvent.id)).all()
+                         .order_by(col(AuditEvent.id))).all()
         assert [e.action for e in events] == ['request_viewed', 'stage_changed', 'message_sent', 'assigned', 'resolved']
-        assert db.get(ServiceRequest, SENT).status == RequestStatus.DONE
+        assert found(db.get(ServiceRequest, SENT)).status == RequestStatus.DONE
     assert system.password_hash is None  # the system user cannot sign in through the pages
 
 

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from sqlmodel import select
 
-from models import AuditEvent, RequestStatus, StageChange, User
+from models import AuditEvent, RequestStatus, StageChange, User, saved_id
 from models.db import session_scope
 from services import handling, live, workflow
 from services.handling import QueueFilters
@@ -24,10 +24,10 @@ def test_a_returned_request_opens_at_the_concerned_step_with_the_note_and_resend
     handler, citizen = demo['kaisa.kasittelija'], demo['onni.korhonen']
     version = _request(979738).version
     handling.ask_for_information(handler, 979738, version, 'Tilinumero puuttuu.', step=1)
-    draft = workflow.open_draft(citizen.id, 979738)
+    draft = workflow.open_draft(saved_id(citizen), 979738)
     assert (draft.current_step, draft.completion_requested, draft.completion_note) == (1, True, 'Tilinumero puuttuu.')
-    assert unread_by_status(citizen.id)[RequestStatus.DRAFT] == 0  # the note was read on the form
-    result = workflow.send_request(citizen.id, 979738)
+    assert unread_by_status(saved_id(citizen))[RequestStatus.DRAFT] == 0  # the note was read on the form
+    result = workflow.send_request(saved_id(citizen), 979738)
     assert result.sent_now and result.number == 979738
     request = _request(979738)
     assert (request.status, request.completion_requested, request.citizen_replied) == (RequestStatus.SENT, False,
@@ -37,17 +37,17 @@ def test_a_returned_request_opens_at_the_concerned_step_with_the_note_and_resend
 def test_a_request_for_information_on_step_one_opens_at_step_one(demo: dict[str, User]) -> None:
     handler, citizen = demo['kaisa.kasittelija'], demo['onni.korhonen']
     handling.ask_for_information(handler, 979738, _request(979738).version, 'Tarkista yhteystiedot.')
-    assert workflow.open_draft(citizen.id, 979738).current_step == 0
+    assert workflow.open_draft(saved_id(citizen), 979738).current_step == 0
 
 
 def test_a_returned_request_can_be_withdrawn_and_keeps_its_history(demo: dict[str, User]) -> None:
     handler, citizen = demo['kaisa.kasittelija'], demo['onni.korhonen']
     with pytest.raises(workflow.RequestNotAvailable):
-        workflow.withdraw_request(citizen.id, 5474)  # a draft never sent is deleted, not withdrawn
+        workflow.withdraw_request(saved_id(citizen), 5474)  # a draft never sent is deleted, not withdrawn
     handling.ask_for_information(handler, 979738, _request(979738).version, 'Lisää liite.')
     with pytest.raises(workflow.RequestNotAvailable):
-        workflow.withdraw_request(demo['riikka.edustaja'].id, 979738)  # not theirs
-    workflow.withdraw_request(citizen.id, 979738)
+        workflow.withdraw_request(saved_id(demo['riikka.edustaja']), 979738)  # not theirs
+    workflow.withdraw_request(saved_id(citizen), 979738)
     request = _request(979738)
     assert (request.status, request.stage) == (RequestStatus.DONE, FINAL_STAGE)
     with session_scope() as db:
@@ -66,11 +66,11 @@ def test_resolving_an_unassigned_request_gives_it_to_the_resolver(demo: dict[str
 
 def test_unread_messages_are_counted_per_tab(demo: dict[str, User]) -> None:
     citizen, handler = demo['onni.korhonen'], demo['kaisa.kasittelija']
-    before = unread_by_status(citizen.id)[RequestStatus.SENT]
+    before = unread_by_status(saved_id(citizen))[RequestStatus.SENT]
     assert before >= 2  # the seed's "Uusia viestejä 2"
     handling.send_message(handler, 979738, _request(979738).version, 'Hei!')
-    assert unread_by_status(citizen.id)[RequestStatus.SENT] == before + 1
-    assert unread_by_status(handler.id) == {status: 0 for status in RequestStatus}
+    assert unread_by_status(saved_id(citizen))[RequestStatus.SENT] == before + 1
+    assert unread_by_status(saved_id(handler)) == {status: 0 for status in RequestStatus}
 
 
 def test_next_and_previous_follow_the_queue_view(demo: dict[str, User]) -> None:
@@ -95,7 +95,7 @@ def test_live_events_are_published_after_the_commit_only(demo: dict[str, User]) 
     async def scenario() -> None:
         await live.start('sqlite:///unused.db')  # SQLite and no Redis: in process
         assert live.transport_name() == 'in-process'
-        unsubscribe = live.subscribe(live.user_topic(citizen.id), received.append)
+        unsubscribe = live.subscribe(live.user_topic(saved_id(citizen)), received.append)
         try:
             await asyncio.to_thread(handling.send_message, handler, 979738, _request(979738).version, 'Hei!')
             for _ in range(100):

@@ -9,11 +9,12 @@ import zipfile
 import pytest
 from sqlmodel import select
 
-from models import AuditEvent, Message, MessageKind, RequestStatus, ServiceRequest, User, UserRole
+from models import AuditEvent, Message, MessageKind, RequestStatus, ServiceRequest, User, UserRole, saved_id
 from models.db import session_scope
 from services import feedback, my_data
 from services.attachments import check_upload, store_attachment
 from services.demo_data import load_demo_data
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 PDF = b'%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
@@ -32,7 +33,7 @@ def people(database: str) -> tuple[User, User]:
     load_demo_data()
     onni = _user('onni.korhonen')
     with session_scope() as db:
-        request = db.get(ServiceRequest, 978373)
+        request = found(db.get(ServiceRequest, 978373))
         store_attachment(db, request, onni, check_upload('tiliote.pdf', PDF), field_name='attachments')
         reply = Message(request_id=978373, author_id=onni.id, kind=MessageKind.REPLY, body='Vastaus: tiliote on '
                         'liitteenä.')
@@ -48,11 +49,11 @@ def people(database: str) -> tuple[User, User]:
                      email='toini@example.fi')
         db.add(other)
         db.flush()
-        theirs = ServiceRequest(service_code='verokortti', owner_id=other.id, status=RequestStatus.SENT,
+        theirs = ServiceRequest(service_code='verokortti', owner_id=saved_id(other), status=RequestStatus.SENT,
                                 answers={'email': 'toini@example.fi', 'first_name': 'Toini'})
         db.add(theirs)
         db.flush()
-        db.add(Message(request_id=theirs.id, kind=MessageKind.MESSAGE, body='Toinille kuuluva viesti'))
+        db.add(Message(request_id=saved_id(theirs), kind=MessageKind.MESSAGE, body='Toinille kuuluva viesti'))
         store_attachment(db, theirs, other, check_upload('toini.pdf', OTHER_PDF))
     return onni, other
 
@@ -70,13 +71,14 @@ def test_export_holds_own_details_requests_messages_and_attachment_bytes(people:
     assert person['identity_number_masked'] and '958J' not in person['identity_number_masked']
 
     with session_scope() as db:
-        own_numbers = sorted(db.exec(select(ServiceRequest.id).where(ServiceRequest.owner_id == onni.id)).all())
+        own_numbers = sorted(found(number) for number in db.exec(select(ServiceRequest.id)
+                                                                  .where(ServiceRequest.owner_id == onni.id)).all())
     summary = json.loads(archive.read('requests.json'))
     assert [row['number'] for row in summary] == own_numbers and len(own_numbers) == 7
 
     record = json.loads(archive.read('requests/978373/request.json'))
     with session_scope() as db:
-        stored = db.get(ServiceRequest, 978373)
+        stored = found(db.get(ServiceRequest, 978373))
     assert record['answers'] == stored.answers and record['status'] == 'sent'
     assert [s['stage'] for s in record['stages']] == ['Vireillepano/-tulo']
     kinds = [m['kind'] for m in record['messages']]

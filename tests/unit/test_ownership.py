@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from models import Attachment, Message, MessageKind, RequestStatus, ServiceRequest, User, UserRole
+from models import Attachment, Message, MessageKind, RequestStatus, ServiceRequest, User, UserRole, saved_id
 from models.db import session_scope
 from services import messages, requests
 from services.attachments import check_upload, load_for_download, store_attachment
 from services.demo_data import load_demo_data
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 PDF = b'%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
@@ -25,8 +26,8 @@ def people(database: str) -> tuple[User, User]:
         outi = User(role=UserRole.CITIZEN, given_name='Outi', surname='Toinen', username='outi.toinen')
         db.add(outi)
         db.flush()
-        db.add(ServiceRequest(id=7001, service_code='verokortti', owner_id=outi.id, status=RequestStatus.DRAFT))
-        db.add(ServiceRequest(id=7002, service_code='verokortti', owner_id=outi.id, status=RequestStatus.SENT))
+        db.add(ServiceRequest(id=7001, service_code='verokortti', owner_id=saved_id(outi), status=RequestStatus.DRAFT))
+        db.add(ServiceRequest(id=7002, service_code='verokortti', owner_id=saved_id(outi), status=RequestStatus.SENT))
         db.flush()
         db.add(Message(request_id=7002, kind=MessageKind.QUESTION, body='Kysymys Outille'))
     return onni, outi
@@ -34,8 +35,8 @@ def people(database: str) -> tuple[User, User]:
 
 def _attach(owner: User, number: int, name: str = 'tiliote.pdf') -> int:
     with session_scope() as db:
-        request = db.get(ServiceRequest, number)
-        return store_attachment(db, request, owner, check_upload(name, PDF)).id
+        request = found(db.get(ServiceRequest, number))
+        return saved_id(store_attachment(db, request, owner, check_upload(name, PDF)))
 
 
 @pytest.mark.parametrize('number', [7001, 7002, MISSING])
@@ -82,11 +83,12 @@ def test_attachment_download_only_for_the_owner(people: tuple[User, User]) -> No
 
 def test_lists_and_counts_hold_only_own_requests(people: tuple[User, User]) -> None:
     onni, outi = people
-    assert requests.count_by_status(outi.id) == {RequestStatus.DRAFT: 1, RequestStatus.SENT: 1, RequestStatus.DONE: 0}
-    assert [row.number for row in requests.list_requests(outi.id, RequestStatus.SENT).rows] == [7002]
-    onnis = {row.number for row in requests.list_requests(onni.id, RequestStatus.SENT, per_page=100).rows}
+    onni_id, outi_id = saved_id(onni), saved_id(outi)
+    assert requests.count_by_status(outi_id) == {RequestStatus.DRAFT: 1, RequestStatus.SENT: 1, RequestStatus.DONE: 0}
+    assert [row.number for row in requests.list_requests(outi_id, RequestStatus.SENT).rows] == [7002]
+    onnis = {row.number for row in requests.list_requests(onni_id, RequestStatus.SENT, per_page=100).rows}
     assert 7002 not in onnis and 978373 in onnis
-    assert requests.list_requests(onni.id, RequestStatus.SENT, search='7002').total == 0
+    assert requests.list_requests(onni_id, RequestStatus.SENT, search='7002').total == 0
 
 
 def test_sent_request_cannot_be_deleted_as_a_draft(people: tuple[User, User]) -> None:

@@ -20,11 +20,13 @@ from models import (
     ServiceRequest,
     StageChange,
     User,
+    saved_id,
     utcnow,
 )
 from models.db import session_scope
 from services import retention
 from services.attachments import check_upload, store_attachment
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 PDF = b'%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
@@ -42,13 +44,13 @@ def owner(database: str) -> User:
 
 def _draft(owner: User, days_untouched: float) -> int:
     with session_scope() as db:
-        request = ServiceRequest(service_code='verokortti', owner_id=owner.id, status=RequestStatus.DRAFT,
+        request = ServiceRequest(service_code='verokortti', owner_id=saved_id(owner), status=RequestStatus.DRAFT,
                                  answers={'first_name': 'Anna', 'email': 'anna@example.fi'},
                                  modified_at=utcnow() - timedelta(days=days_untouched))
         db.add(request)
         db.flush()
         store_attachment(db, request, owner, check_upload('palkkalaskelma.pdf', PDF))
-        return request.id
+        return saved_id(request)
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -102,7 +104,7 @@ def test_touching_a_draft_after_the_warning_saves_it_and_a_new_period_starts(own
     assert retention.run_retention(now).warned == [number]
     edited = utcnow() + timedelta(minutes=5)  # the owner edits the draft after the warning
     with session_scope() as db:
-        db.get(ServiceRequest, number).modified_at = edited
+        found(db.get(ServiceRequest, number)).modified_at = edited
     assert retention.run_retention(now + timedelta(days=7)) == retention.RetentionResult()
     assert retention.run_retention(edited + timedelta(days=172)) == retention.RetentionResult()
     assert retention.run_retention(edited + timedelta(days=173)).warned == [number]  # warned again, once
@@ -112,7 +114,7 @@ def test_touching_a_draft_after_the_warning_saves_it_and_a_new_period_starts(own
 def test_a_sent_request_reopened_as_draft_is_never_deleted(owner: User) -> None:
     number = _draft(owner, 500)
     with session_scope() as db:
-        db.get(ServiceRequest, number).sent_at = utcnow() - timedelta(days=501)
+        found(db.get(ServiceRequest, number)).sent_at = utcnow() - timedelta(days=501)
     now = utcnow()
     assert retention.run_retention(now) == retention.RetentionResult()
     assert retention.run_retention(now + timedelta(days=30)) == retention.RetentionResult()
@@ -127,27 +129,28 @@ def test_resolved_request_personal_data_is_removed_and_the_row_kept(owner: User,
     numbers = []
     for resolved_days_ago in (3651, 3649):
         with session_scope() as db:
-            request = ServiceRequest(service_code='verokortti', owner_id=owner.id, status=RequestStatus.DONE,
+            sent_at = now - timedelta(days=resolved_days_ago + 3)
+            request = ServiceRequest(service_code='verokortti', owner_id=saved_id(owner), status=RequestStatus.DONE,
                                      answers={'first_name': 'Anna', 'iban': 'FI4822223333444455'},
                                      on_behalf_of='Aino Asiakas', resolution='Verokortti tilattu Annalle.',
-                                     sent_at=now - timedelta(days=resolved_days_ago + 3),
-                                     resolved_at=now - timedelta(days=resolved_days_ago))
+                                     sent_at=sent_at, resolved_at=now - timedelta(days=resolved_days_ago))
             db.add(request)
             db.flush()
-            db.add(StageChange(request_id=request.id, stage='Vireillepano/-tulo', changed_at=request.sent_at))
-            message = Message(request_id=request.id, kind=MessageKind.RESOLUTION, body='Verokortti tilattu.')
+            number = saved_id(request)
+            db.add(StageChange(request_id=number, stage='Vireillepano/-tulo', changed_at=sent_at))
+            message = Message(request_id=number, kind=MessageKind.RESOLUTION, body='Verokortti tilattu.')
             db.add(message)
-            db.add(Message(request_id=request.id, kind=MessageKind.NOTE, body='Sisäinen muistiinpano'))
+            db.add(Message(request_id=number, kind=MessageKind.NOTE, body='Sisäinen muistiinpano'))
             db.flush()
             store_attachment(db, request, owner, check_upload('liite.pdf', PDF), message_id=message.id)
             db.add(OutboxEmail(kind='resolved', recipient='anna@example.fi', subject='Ratkaistu',
-                               body_text='Hei Anna', body_html='<p>Hei Anna</p>', request_id=request.id))
-            numbers.append(request.id)
+                               body_text='Hei Anna', body_html='<p>Hei Anna</p>', request_id=number))
+            numbers.append(number)
     old, recent = numbers
     assert retention.run_retention(now).anonymised == [old]
     assert retention.run_retention(now + timedelta(hours=1)).anonymised == []  # done once
     with session_scope() as db:
-        kept = db.get(ServiceRequest, old)
+        kept = found(db.get(ServiceRequest, old))
         assert (kept.answers, kept.on_behalf_of, kept.resolution) == ({}, None, None)
         assert (kept.status, kept.service_code, kept.resolved_at is not None) == (RequestStatus.DONE, 'verokortti',
                                                                                    True)
@@ -155,7 +158,7 @@ def test_resolved_request_personal_data_is_removed_and_the_row_kept(owner: User,
         for table in (Message, Attachment, OutboxEmail):
             assert db.exec(select(table).where(table.request_id == old)).all() == [], table
             assert db.exec(select(table).where(table.request_id == recent)).all() != [], table
-        assert db.get(ServiceRequest, recent).answers['iban'] == 'FI4822223333444455'
+        assert found(db.get(ServiceRequest, recent)).answers['iban'] == 'FI4822223333444455'
     assert [e.request_id for e in _events('personal_data_removed')] == [old]
 
 
@@ -200,4 +203,4 @@ async def test_the_schedule_runs_a_pass_at_start_but_not_in_a_demo(owner: User, 
         await wait_until_async(lambda: _events('draft_expiry_warned'), 'the schedule to warn of the draft')
         assert [e.request_id for e in _events('draft_expiry_warned')] == [number]
     finally:
-        retention._task.cancel()
+        found(retention._task).cancel()

@@ -34,6 +34,7 @@ from config import ConfigError, load_settings
 from models import User
 from models.db import session_scope
 from services.registration import IdentifiedPerson, user_for_identification
+from tests.support.rows import found
 from tests.unit.test_saml import _complete, _login, _refusal, _signed_in_session
 
 pytestmark = pytest.mark.db
@@ -79,7 +80,7 @@ def test_the_municipality_number_is_never_a_name_and_a_calling_name_keeps_stored
         identity.national_id, identity.given_name, identity.surname, identity.display_name,
         given_name_is_calling_name=identity.given_name_is_calling_name)) == user_id
     with session_scope() as db:
-        assert db.get(User, user_id).given_name == 'Onni Juhani'
+        assert found(db.get(User, user_id)).given_name == 'Onni Juhani'
     # No first name attribute at all: an empty first name, still never the number.
     request = _login(idp)
     answer = idp.issue_response(request, ONNI, attributes={

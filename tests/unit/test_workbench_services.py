@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from models import RequestStatus, ServiceRequest, User, UserRole
+from models import RequestStatus, ServiceRequest, User, UserRole, saved_id
 from models.db import session_scope
 from services import admin, dashboard, handling
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 
@@ -105,7 +106,7 @@ def test_representation_rights_are_granted_and_revoked(demo: dict[str, User]) ->
     assert 'person' in refused.value.errors  # staff do not act for customers
     admin.grant_representation(boss, 'onni.korhonen', organisation_id)
     with session_scope() as db:
-        assert db.get(User, demo['onni.korhonen'].id).role == UserRole.REPRESENTATIVE
+        assert found(db.get(User, demo['onni.korhonen'].id)).role == UserRole.REPRESENTATIVE
     row = next(r for r in admin.list_representations(boss) if r.organisation == 'Laukaan kunta')
     assert (row.person, row.granted_by) == ('Onni Juhani Korhonen', 'Aino Virtanen')
     admin.revoke_representation(boss, row.id)
@@ -125,8 +126,8 @@ def test_new_handler_account_signs_in_with_password_and_the_totp_shown_once(demo
                                          password='Hyvä-alkusalasana-42')
     assert account.otpauth_uri.startswith('otpauth://totp/') and f'secret={account.totp_secret}' in account.otpauth_uri
     with session_scope() as db:
-        stored = db.get(User, account.user_id)
-        assert stored.password_hash.startswith('$argon2')
+        stored = found(db.get(User, account.user_id))
+        assert (stored.password_hash or '').startswith('$argon2')
     result = authenticate('ville.virtanen', 'Hyvä-alkusalasana-42', '127.0.0.9')
     assert result.outcome == LoginOutcome.NEEDS_SECOND_FACTOR
     second_factor = verify_second_factor(account.user_id, pyotp.TOTP(account.totp_secret).now(), '127.0.0.9')
@@ -138,4 +139,4 @@ def test_new_handler_account_signs_in_with_password_and_the_totp_shown_once(demo
     admin.set_staff_active(boss, account.user_id, False)
     assert account.user_id not in handling.staff_members(boss)
     with pytest.raises(admin.AdminInvalid):
-        admin.set_staff_active(boss, boss.id, False)
+        admin.set_staff_active(boss, saved_id(boss), False)

@@ -15,11 +15,13 @@ from models import (
     ServiceRequest,
     StageChange,
     User,
+    saved_id,
 )
 from models.db import session_scope
 from services import workflow
 from services.attachments import AttachmentRefused
 from services.forms import REFUND_FORM, TAX_CARD_FORM
+from tests.support.rows import found
 
 pytestmark = pytest.mark.db
 
@@ -37,14 +39,14 @@ def people(database: str) -> dict[str, int]:
         region = Region(name='Keski-Suomi')
         db.add(region)
         db.flush()
-        db.add(Organisation(name='Jyväskylän kaupunki', business_id='0208201-1', region_id=region.id))
+        db.add(Organisation(name='Jyväskylän kaupunki', business_id='0208201-1', region_id=saved_id(region)))
         onni = User(given_name='Onni Juhani', surname='Korhonen', email='645516@generated.invalid',
                     phone='+358501234567', username='onni')
         other = User(given_name='Olli', surname='Muu', email='olli@example.fi', username='olli')
         db.add(onni)
         db.add(other)
         db.flush()
-        return {'onni': onni.id, 'other': other.id}
+        return {'onni': saved_id(onni), 'other': saved_id(other)}
 
 
 def _complete_draft(owner: int) -> int:
@@ -55,7 +57,7 @@ def _complete_draft(owner: int) -> int:
 
 def test_prefill_comes_from_the_signed_in_user(people: dict[str, int]) -> None:
     with session_scope() as db:
-        onni = db.get(User, people['onni'])
+        onni = found(db.get(User, people['onni']))
     answers = workflow.prefill_answers(REFUND_FORM, onni, 'Jyväskylän kaupunki')
     assert answers['first_name'] == 'Onni Juhani'
     assert answers['email'] == '645516@generated.invalid'
@@ -73,7 +75,7 @@ def test_draft_keeps_answers_and_step_even_when_not_yet_valid(people: dict[str, 
     assert draft.answers['email'] == 'not-yet'
     assert draft.answers['iban'] == 'FI11 2222'
     with session_scope() as db:
-        request = db.get(ServiceRequest, number)
+        request = found(db.get(ServiceRequest, number))
         assert request.on_behalf_of == 'Aino Korhonen (huoltaja)'
         assert request.organisation_id is not None
         assert request.status == RequestStatus.DRAFT
@@ -124,7 +126,7 @@ def test_send_once_even_when_sent_twice_at_the_same_time(people: dict[str, int],
     monkeypatch.setattr(workflow, 'attachment_counts', count_attachments)  # a third send, alone
     assert workflow.send_request(people['onni'], number).sent_now is False
     with session_scope() as db:
-        request = db.get(ServiceRequest, number)
+        request = found(db.get(ServiceRequest, number))
         assert request.status == RequestStatus.SENT
         assert request.stage == FIRST_STAGE
         assert request.sent_at is not None
@@ -144,7 +146,7 @@ def test_a_request_reopened_for_completion_can_be_edited_and_sent_again(people: 
     number = _complete_draft(people['onni'])
     workflow.send_request(people['onni'], number)
     with session_scope() as db:
-        request = db.get(ServiceRequest, number)
+        request = found(db.get(ServiceRequest, number))
         request.status = RequestStatus.DRAFT
         request.completion_requested = True
         request.stage = 'Valmistelu'
@@ -154,7 +156,7 @@ def test_a_request_reopened_for_completion_can_be_edited_and_sent_again(people: 
     workflow.save_progress(people['onni'], number, {'invoice_number': '778'}, step=2)
     assert workflow.send_request(people['onni'], number).sent_now
     with session_scope() as db:
-        request = db.get(ServiceRequest, number)
+        request = found(db.get(ServiceRequest, number))
         assert (request.status, request.completion_requested, request.citizen_replied) == (RequestStatus.SENT,
                                                                                             False, True)
         assert request.stage == 'Valmistelu'  # the handler's stage stands
@@ -175,15 +177,15 @@ def test_attachments_are_checked_stored_and_required(people: dict[str, int]) -> 
     assert [a.filename for a in workflow.open_draft(onni, number).attachments['tax_card']] == ['verokortti.pdf']
     assert workflow.send_request(onni, number).sent_now
     with pytest.raises(workflow.RequestNotAvailable):
-        workflow.remove_attachment(onni, number, stored.id)  # a sent request's files stay as sent
+        workflow.remove_attachment(onni, number, saved_id(stored))  # a sent request's files stay as sent
 
 
 def test_removing_an_attachment_from_a_draft(people: dict[str, int]) -> None:
     number = _complete_draft(people['onni'])
     stored = workflow.add_attachment(people['onni'], number, 'attachments', 'tiliote.pdf', PDF)
     with pytest.raises(workflow.RequestNotAvailable):
-        workflow.remove_attachment(people['other'], number, stored.id)
-    workflow.remove_attachment(people['onni'], number, stored.id)
+        workflow.remove_attachment(people['other'], number, saved_id(stored))
+    workflow.remove_attachment(people['onni'], number, saved_id(stored))
     assert workflow.open_draft(people['onni'], number).attachments == {}
 
 
