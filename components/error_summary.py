@@ -1,6 +1,8 @@
 """The error summary at the top of a form: role=alert, one link per problem that moves focus to the field."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from nicegui import ui
 from nicegui.awaitable_response import AwaitableResponse
 
@@ -19,7 +21,7 @@ class ErrorSummary:
         with ui.column().classes('w-full'):
             self._draw()
 
-    def show(self, problems: list[tuple[ui.element | None, str]], *, focus: bool = True) -> AwaitableResponse:
+    def show(self, problems: Sequence[tuple[ui.element | None, str]], *, focus: bool = True) -> AwaitableResponse:
         """Show `(field, message)` pairs; an empty list hides the summary. `focus=False` updates a summary already
         shown (after a correction) without pulling focus away from the field being worked on."""
         self.problems, self.focus = list(problems), focus

@@ -39,12 +39,13 @@ def follow(topics: Iterable[str], on_event: Callable[[live.LiveEvent], Awaitable
             if await run.io_bound(load_session, session_id) is None:
                 stop()  # the session ended: this page shows nothing new any more
                 return
-            while event is not None:
+            pending: live.LiveEvent | None = event
+            while pending is not None:
                 with client:
-                    result = on_event(event)
+                    result = on_event(pending)
                     if asyncio.iscoroutine(result):
                         await result
-                event, again = again, None
+                pending, again = again, None
         finally:
             running = False
 

@@ -11,6 +11,7 @@ from nicegui import app, ui
 
 from auth import session
 from locales import t
+from models import saved_id
 from services import workflow
 
 from .frame import NOTICE_KEY
@@ -31,7 +32,7 @@ def confirm_withdrawal(number: int) -> None:
             ui.navigate.to('/kirjaudu')
             return
         with contextlib.suppress(workflow.RequestNotAvailable):  # already sent or withdrawn in another tab
-            workflow.withdraw_request(user.id, number)
+            workflow.withdraw_request(saved_id(user), number)
         app.storage.user[NOTICE_KEY] = t('Palvelupyyntö {number} peruttiin. Löydät sen Valmiit-välilehdeltä.',
                                          number=number)
         ui.navigate.to('/oma-asiointi')

@@ -2,9 +2,11 @@
 headings, field errors from a service, and a key–value list."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Generic, Protocol, TypeVar
 
 from nicegui import ui
+from nicegui.elements.mixins.value_element import ValueElement
 
 from auth import session
 from components.choice_controls import shows_at_once
@@ -44,15 +46,15 @@ def still_allowed(user: User, *, admin: bool = False) -> bool:
     return True
 
 
-def show_errors(summary: ErrorSummary, fields: dict[str, ui.element], errors: dict[str, str]) -> None:
+def show_errors(summary: ErrorSummary, fields: Mapping[str, ui.element], errors: dict[str, str]) -> None:
     """Put each service error next to its field and list them all in the summary; clear the others."""
     for name, element in fields.items():
         if hasattr(element, 'error'):
-            element.error = errors.get(name)  # type: ignore[attr-defined]
+            element.error = errors.get(name)
     summary.show([(fields.get(name), message) for name, message in errors.items()])
 
 
-def clear_errors(summary: ErrorSummary, fields: dict[str, ui.element]) -> None:
+def clear_errors(summary: ErrorSummary, fields: Mapping[str, ui.element]) -> None:
     show_errors(summary, fields, {})
 
 
@@ -89,8 +91,9 @@ class FieldSet:
     dict and shows a service's per-field errors. Kinds: text, textarea, password, select, checkbox."""
 
     def __init__(self, specs: Iterable[tuple[str, str, str, dict | None]], *, mark: str) -> None:
-        self.elements: dict[str, ui.element] = {}
+        self.elements: dict[str, ValueElement[Any]] = {}
         for name, label, kind, options in specs:
+            element: ValueElement[Any]
             if kind == 'select':
                 element = ui.select(options or {}, label=label).props('outlined dense').classes('w-full')
             elif kind == 'checkbox':
@@ -105,21 +108,29 @@ class FieldSet:
             self.elements[name] = element.mark(f'{mark}-{name}')
 
     def values(self) -> dict:
-        return {name: element.value for name, element in self.elements.items()}  # type: ignore[attr-defined]
+        return {name: element.value for name, element in self.elements.items()}
 
     def fill(self, values: dict) -> None:
         for name, element in self.elements.items():
             default = False if isinstance(element, ui.checkbox) else (None if isinstance(element, ui.select) else '')
-            element.set_value(values.get(name, default))  # type: ignore[attr-defined]
+            element.set_value(values.get(name, default))
 
 
-class Editor:
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+RowT = TypeVar('RowT', bound=_Row)
+
+
+class Editor(Generic[RowT]):
     """A form over a list: 'Muokkaa' on a row fills the form, 'Tallenna' saves through `save(id, values)`."""
 
     def __init__(self, user: User, *, new_title: str, edit_title: str, specs: list, mark: str, defaults: dict,
-                 save: Callable[[int | None, dict], object], rows: Callable[[], list],
-                 describe: Callable[[object], tuple[str, list[tuple[str, str]]]],
-                 values_of: Callable[[object], dict]) -> None:
+                 save: Callable[[int | None, dict], object], rows: Callable[[], list[RowT]],
+                 describe: Callable[[RowT], tuple[str, list[tuple[str, str]]]],
+                 values_of: Callable[[RowT], dict]) -> None:
         self.user = user
         self.new_title, self.edit_title, self.defaults = new_title, edit_title, defaults
         self.save_function, self.rows, self.describe, self.values_of = save, rows, describe, values_of
@@ -146,7 +157,7 @@ class Editor:
         self.fields.fill(self.defaults)
         clear_errors(self.summary, self.fields.elements)
 
-    def edit(self, row) -> None:
+    def edit(self, row: RowT) -> None:
         self.editing = row.id
         self.form_heading.set_text(self.edit_title)
         self.fields.fill(self.values_of(row))

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -26,7 +27,8 @@ LANGUAGES = ('fi', 'sv', 'en')
 DEFAULT_LANGUAGE = 'fi'
 LANGUAGE_NAMES = {'fi': 'Suomi', 'sv': 'Svenska', 'en': 'English'}
 # What <html lang> and Quasar get for each language.
-HTML_LANGUAGES = {'fi': 'fi', 'sv': 'sv', 'en': 'en-GB'}
+# Literal values: NiceGUI's page language is a Literal of the languages Quasar knows.
+HTML_LANGUAGES: dict[str, Literal['fi', 'sv', 'en-GB']] = {'fi': 'fi', 'sv': 'sv', 'en': 'en-GB'}
 BABEL_LOCALES = {'fi': 'fi_FI', 'sv': 'sv_FI', 'en': 'en_GB'}
 DOMAIN = 'messages'
 

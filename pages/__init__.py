@@ -3,6 +3,8 @@
 Routes are registered by a function rather than at import so that NiceGUI's test `User` fixture, which runs
 `main.py` afresh for each test, gets every route each time.
 """
+from types import ModuleType
+
 from . import (
     accessibility,
     admin_content,
@@ -36,8 +38,10 @@ from . import (
     unavailable,
 )
 
-PAGE_MODULES = (accessibility, attachments, contact, front_page, health, integration_api, landing, my_details,
-                my_transactions, request_detail, service_catalogue, service_form, sign_in)
+# A tuple of any length: the groups below add to it.
+PAGE_MODULES: tuple[ModuleType, ...] = (
+    accessibility, attachments, contact, front_page, health, integration_api, landing, my_details, my_transactions,
+    request_detail, service_catalogue, service_form, sign_in)
 
 # The centre's handler workbench (/kasittely).
 PAGE_MODULES += (handler_queue, handler_request, handler_dashboard, admin_home, admin_content, admin_organisations,

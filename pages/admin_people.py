@@ -17,7 +17,7 @@ from components.workbench import (
     still_allowed,
 )
 from locales import t
-from models import User, UserRole
+from models import User, UserRole, saved_id
 from services import admin
 from services.formatting import format_datetime
 
@@ -158,13 +158,13 @@ def staff_page() -> None:
         def toggle(person: User) -> None:
             if not still_allowed(user, admin=True):
                 return
-            admin.set_staff_active(user, person.id, not person.active)
+            admin.set_staff_active(user, saved_id(person), not person.active)
             draw.refresh()
 
         def reset(person: User) -> None:
             if not still_allowed(user, admin=True):
                 return
-            secret.refresh(admin.reset_staff_totp(user, person.id))
+            secret.refresh(admin.reset_staff_totp(user, saved_id(person)))
 
         with ui.column().classes('w-full gap-2'):
             draw()

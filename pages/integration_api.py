@@ -10,7 +10,7 @@ Errors are JSON: `{"error": "<code>", "message": "<text>"}`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -188,7 +188,7 @@ class ResolveIn(BaseModel):
 
 # ------------------------------------------------------------------------------------------------------ routes
 
-ERRORS = {status: {'model': ErrorBody} for status in (401, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, Any]] = {status: {'model': ErrorBody} for status in (401, 404, 409, 422)}
 router = APIRouter(tags=['requests'], responses=ERRORS)  # mounted under PREFIX
 forms_router = APIRouter(tags=['forms'], responses=ERRORS)
 STATES = Literal['open', 'completion', 'done', 'all']

@@ -105,6 +105,8 @@ def password_page(request: Request, next: str | None = None) -> None:
         # argon2 takes tens of milliseconds by design: off the event loop, or every other user waits.
         result = await run.io_bound(authenticate, username.value, password.value, address)
         password.value = ''
+        if result is None:  # run.io_bound gives None when the app is shutting down
+            return
         if result.outcome == LoginOutcome.DELAYED:
             summary.show([(None, wait_message(result.retry_after))])
         elif result.outcome == LoginOutcome.INVALID:
@@ -135,6 +137,8 @@ def second_factor_page(request: Request, next: str | None = None) -> None:
 
     async def submit() -> None:
         result = await run.io_bound(verify_second_factor, user_id, code.value or '', address)
+        if result is None:  # run.io_bound gives None when the app is shutting down
+            return
         if result.outcome == LoginOutcome.OK:
             app.storage.user.pop(PENDING_SECOND_FACTOR, None)
             target = safe_local_path(next)

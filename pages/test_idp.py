@@ -79,6 +79,8 @@ async def sso_page(request: Request) -> None:
             ui.label(t('Palvelun lähettämää tunnistuspyyntöä ei voitu tarkistaa: {reason}', reason=str(error))) \
                 .props('role=alert').mark('idp-error')
         return
+    if authn is None:  # run.io_bound gives None when the app is shutting down
+        return
     _Identification(authn)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 import pyotp
@@ -181,7 +182,7 @@ class RepresentationRow:
     username: str
     organisation: str
     granted_by: str
-    granted_at: object
+    granted_at: datetime
 
 
 def list_representations(actor: User) -> list[RepresentationRow]:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from models import Message, MessageKind, ServiceRequest, User, utcnow
+from models import Message, MessageKind, ServiceRequest, User, saved_id, utcnow
 
 from .email import templates
 from .email.outbox import enqueue
@@ -44,7 +44,7 @@ def _add_about_request(db: Session, kind: EmailKind, request: ServiceRequest, fa
     recipient = _request_recipient(request, owner)
     if not recipient:
         return
-    ref = RequestRef(number=request.id, service_code=request.service_code)
+    ref = RequestRef(number=saved_id(request), service_code=request.service_code)
     content = templates.render(factory, owner.language, ref, _first_name(owner), *args)
     enqueue(db, kind=kind, recipient=recipient, language=owner.language, content=content, request_id=request.id)
 

@@ -74,10 +74,18 @@ def _tagged(pdf: FPDF, struct_type: str) -> Iterator[None]:
     pdf._out('EMC')
 
 
+def _wrapped(pdf: FPDF, width: float, height: float, text: str) -> list[str]:
+    """The lines `text` wraps into in the current font, without drawing it. fpdf2 types multi_cell's result as the
+    union of every `output` choice; with output='LINES' it is the list of lines."""
+    lines = pdf.multi_cell(width, height, text, dry_run=True, output='LINES')
+    assert isinstance(lines, list)
+    return lines
+
+
 def _lines(pdf: FPDF, width: float, text: str, *, bold: bool, size: float = 10) -> int:
     """How many lines `text` takes in the font it will be drawn in (bold labels wrap sooner than regular text)."""
     pdf.set_font('DejaVu', 'B' if bold else '', size)
-    return len(pdf.multi_cell(width, LINE_HEIGHT, text, dry_run=True, output='LINES'))
+    return len(_wrapped(pdf, width, LINE_HEIGHT, text))
 
 
 def build_receipt(request: SentRequest) -> bytes:
@@ -99,7 +107,7 @@ def build_receipt(request: SentRequest) -> bytes:
 
     def line(text: str, *, size: float = 10, bold: bool = False, gap: float = 1.5, tag: str = '/P') -> None:
         pdf.set_font('DejaVu', 'B' if bold else '', size)
-        height = len(pdf.multi_cell(width, size * 0.5, text, dry_run=True, output='LINES')) * size * 0.5
+        height = len(_wrapped(pdf, width, size * 0.5, text)) * size * 0.5
         if pdf.will_page_break(height):
             pdf.add_page()
         with _tagged(pdf, tag):
