@@ -198,7 +198,7 @@ class FormWizard:
 
     def text_input(self, field: FieldDefinition, value: object, *, props: Mapping[str, str] = MappingProxyType({}),
                    date_picker: bool = False, hint: bool = False) -> None:
-        widget = ui.input(_label(field), value=value or '', on_change=self._changed) \
+        widget = ui.input(_label(field), value=str(value) if value else '', on_change=self._changed) \
             .props('outlined').classes('w-full').mark(f'field-{field.name}')
         widget.props['maxlength'] = field.max_length
         self._help(field, widget)
@@ -224,7 +224,7 @@ class FormWizard:
         # As in the seed: a heading, the help text, then the box.
         ui.label(_label(field)).classes('text-lg font-bold').props('role=heading aria-level=3')
         help_label = self._help(field, None)
-        widget = ui.textarea(value=value or '', on_change=self._changed).on('blur', self._left_field) \
+        widget = ui.textarea(value=str(value) if value else '', on_change=self._changed).on('blur', self._left_field) \
             .props('outlined autogrow').classes('w-full').mark(f'field-{field.name}')
         widget.props['aria-label'] = _label(field)
         widget.props['maxlength'] = field.max_length
@@ -373,7 +373,7 @@ class FormWizard:
             self._show_field_error(field.name, None)
             self._refresh_attachments(field.name)
             self.attachment_status[field.name].set_text(t('Liite {name} lisätty.', name=stored.filename))
-        event.sender.run_method('reset')  # type: ignore[union-attr]
+        event.sender.run_method('reset')
 
     def _remove_attachment(self, field_name: str, attachment: Attachment) -> None:
         if self.number is None or attachment.id is None:
@@ -466,7 +466,7 @@ class FormWizard:
             label.set_text(message or '')
             label.set_visibility(message is not None)
         elif widget is not None and hasattr(widget, 'error'):
-            widget.error = message  # type: ignore[attr-defined]
+            widget.error = message
 
     def _show_errors(self, index: int, errors: dict[str, str], *, focus: bool = True) -> None:
         for definition in self.form.steps[index].fields:
@@ -522,9 +522,9 @@ class FormWizard:
         if self.saved == (answers, step):
             return  # changed and changed back: nothing to write
         try:
-            if self.number is None:
-                self._ensure_draft()  # once per form, and a step change must not create a second one meanwhile
-            await run.io_bound(workflow.save_progress, self.user_id, self.number, answers, step)
+            # Once per form (the draft's number after that), and a step change must not create a second one meanwhile.
+            number = self._ensure_draft()
+            await run.io_bound(workflow.save_progress, self.user_id, number, answers, step)
             self.saved = (answers, step)
         except RequestNotAvailable:
             pass  # sent in another tab: nothing to save here any more

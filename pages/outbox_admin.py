@@ -11,7 +11,7 @@ from components.frame import frame
 from components.workbench import Announcement, heading, staff_user
 from config import get_settings
 from locales import pt, t
-from models import EmailStatus, OutboxEmail, User
+from models import EmailStatus, OutboxEmail, User, saved_id
 from services.email import outbox
 from services.formatting import format_datetime
 
@@ -35,7 +35,7 @@ def delivery_notice() -> None:
                        'jäävät odottamaan, ja voit lukea ne tästä kehityspostilaatikosta.')).mark('dev-mailbox')
 
 
-def retry(user: User, email_id: int, notice: Announcement, after: Callable[[], None]) -> None:
+def retry(user: User, email_id: int, notice: Announcement, after: Callable[[], object]) -> None:
     if outbox.retry_now(user, email_id):
         notice.show(t('Sähköposti {id} lähetetään uudelleen.', id=email_id))
     else:
@@ -80,7 +80,7 @@ def _row(email: OutboxEmail, on_retry: Callable[[int], None]) -> None:
             ui.label(email.last_error or '')
         with _cell():
             if can_retry(email):
-                ui.button(t('Yritä uudelleen'), on_click=lambda: on_retry(email.id)) \
+                ui.button(t('Yritä uudelleen'), on_click=lambda: on_retry(saved_id(email))) \
                     .props('outline no-caps').mark(f'retry-{email.id}') \
                     .props['aria-label'] = t('Yritä uudelleen: {subject}', subject=email.subject)
 
@@ -138,6 +138,9 @@ def outbox_email_page(email_id: int) -> None:
         @ui.refreshable
         def state() -> None:
             current = outbox.get_email(user, email_id)
+            if current is None:  # deleted while the page was open (retention removes a request's emails)
+                heading(t('Sähköpostia ei löytynyt'), 2)
+                return
             with ui.row().classes('items-center gap-3 my-2'):
                 status_badge(current.status)
                 if can_retry(current):

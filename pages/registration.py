@@ -14,6 +14,7 @@ from components.error_summary import ErrorSummary
 from components.frame import frame
 from components.heading import heading_label
 from locales import nt, t
+from models import saved_id
 from services import registration as registration_service
 from services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from services.registration import AlreadyRegistered, RegistrationForm
@@ -76,12 +77,14 @@ def registration_page() -> None:
         submit_button.disable()  # a double click must not register twice
         try:
             # argon2 hashing takes tens of milliseconds: off the event loop.
-            errors = await run.io_bound(registration_service.register, user.id, form)
+            errors = await run.io_bound(registration_service.register, saved_id(user), form)
         except AlreadyRegistered:
             ui.navigate.to('/paasivu')
             return
         finally:
             submit_button.enable()
+        if errors is None:  # run.io_bound gives None when the app is shutting down
+            return
         for name, field in fields.items():
             field.error = errors.get(name)
             field.update()

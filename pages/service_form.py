@@ -15,7 +15,7 @@ from components.form_wizard import FormWizard, wizard_for_draft
 from components.frame import frame
 from config import get_settings
 from locales import t, using_language
-from models import User
+from models import User, saved_id
 from services import workflow
 from services.answers import answer_sections
 from services.catalogue import offered_forms
@@ -41,7 +41,7 @@ def new_form_page(code: str) -> None:
             _not_found(t('Palvelua ei löytynyt tai se ei ole tarjolla valitsemallesi asiointiprofiilille.'))
             return
         target = profile.organisation.name if profile.organisation else None
-        FormWizard(form, user.id, answers=workflow.prefill_answers(form, user, target), step=0, number=None,
+        FormWizard(form, saved_id(user), answers=workflow.prefill_answers(form, user, target), step=0, number=None,
                    attachments={}, organisation_id=profile.organisation.id if profile.organisation else None,
                    representing_organisation_id=profile.organisation.id if profile.kind == 'organisation' and
                    profile.organisation else None,
@@ -59,21 +59,21 @@ def draft_page(number: str) -> None:
     user = session.current_user()
     assert user is not None
     try:
-        draft = workflow.open_draft(user.id, _number(number))
+        draft = workflow.open_draft(saved_id(user), _number(number))
     except RequestNotAvailable:
         draft = None
     with frame('oma-asiointi', title=t(draft.form.title) if draft else t('Sivua ei löytynyt')):
         if draft is None:
             _not_found(t('Luonnosta ei löytynyt. Se on voitu jo lähettää tai poistaa.'))
             return
-        wizard_for_draft(draft, user.id, workflow.organisation_names())
+        wizard_for_draft(draft, saved_id(user), workflow.organisation_names())
 
 
 def confirmation_page(number: str) -> None:
     user = session.current_user()
     assert user is not None
     try:
-        sent = workflow.sent_request(user.id, _number(number))
+        sent = workflow.sent_request(saved_id(user), _number(number))
     except RequestNotAvailable:
         sent = None
     with frame('oma-asiointi', title=t('Palvelupyyntö lähetetty')):
@@ -132,9 +132,11 @@ def _kiosk_receipt(sent: SentRequest, user: User) -> None:
         if session.current_user() is None:
             return
         try:
-            address = await run.io_bound(email_receipt, user.id, sent.number)
+            address = await run.io_bound(email_receipt, saved_id(user), sent.number)
         except (NoRegisteredEmail, RequestNotAvailable):
             result.set_text(t('Kuittausta ei voitu lähettää. Tarkista sähköpostiosoitteesi Omat tiedot -sivulla.'))
+            return
+        if address is None:  # run.io_bound gives None when the app is shutting down
             return
         result.set_text(t('Kuittaus lähetetty osoitteeseen {email}.', email=address))
 
@@ -165,7 +167,7 @@ def receipt_pdf(number: str) -> Response:
     if user is None:
         return missing
     try:
-        sent = workflow.sent_request(user.id, _number(number))
+        sent = workflow.sent_request(saved_id(user), _number(number))
     except RequestNotAvailable:
         return missing
     with using_language(user.language):  # the page's language (KIELI is kept on the user)

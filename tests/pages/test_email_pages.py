@@ -89,6 +89,19 @@ async def test_email_detail_shows_the_text_and_html_versions(user: User) -> None
     await user.should_not_see(marker='retry')  # now waiting, not failed: nothing to retry
 
 
+async def test_retry_on_an_email_deleted_meanwhile_says_it_is_gone(user: User) -> None:
+    """Retention deletes a request's emails: a detail page opened before that must not fail on the retry's redraw."""
+    _question_id, failed_id = add_question_and_failed_email()
+    await sign_in_as_handler(user)
+    await user.open(f'/kasittely/sahkopostit/{failed_id}')
+    await user.should_see('Recipient address rejected')
+    with session_scope() as db:
+        db.delete(found(db.get(OutboxEmail, failed_id)))
+    user.find(marker='retry').click()
+    await user.should_see(f'Sähköpostia {failed_id} ei voi enää lähettää uudelleen.')
+    await user.should_see('Sähköpostia ei löytynyt')
+
+
 async def test_citizen_sees_own_emails_but_not_the_outbox(user: User) -> None:
     add_question_and_failed_email()
     with session_scope() as db:  # someone else's email must not show
