@@ -189,8 +189,8 @@ def open_draft(user_id: int, number: int) -> EditableRequest:
                             .order_by(col(Message.created_at).desc(), col(Message.id).desc())).first()
             note = asked.body if asked else ''
             # Reading the note on the form is reading the message: its "Uusia viestejä" count goes.
-            db.exec(update(Message).where(Message.request_id == number, col(Message.read_at).is_(None),  # type: ignore[call-overload]
-                                          Message.kind == MessageKind.INFO_REQUEST).values(read_at=utcnow()))
+            db.exec(update(Message).where(col(Message.request_id) == number, col(Message.read_at).is_(None),
+                                          col(Message.kind) == MessageKind.INFO_REQUEST).values(read_at=utcnow()))
         return EditableRequest(number=number, form=form, answers=dict(request.answers),
                                current_step=_clamp_step(form, request.current_step),
                                completion_requested=request.completion_requested, attachments=files,
@@ -289,14 +289,14 @@ def send_request(user_id: int, number: int, *, context: Context | None = None) -
         # A Core UPDATE passes no session flush: clean the answers here (services/text_hygiene.py).
         values: dict = {'status': RequestStatus.SENT, 'answers': clean_value(normalised), 'completion_requested': False,
                         'modified_at': now, 'current_step': len(form.steps),
-                        'version': ServiceRequest.version + 1}
+                        'version': col(ServiceRequest.version) + 1}
         if resent:
             values['citizen_replied'] = True  # the handler who asked sees that the completion has come
         else:
             values |= {'stage': FIRST_STAGE, 'sent_at': now}
-        result = db.exec(update(ServiceRequest)  # type: ignore[call-overload]
-                         .where(ServiceRequest.id == number, ServiceRequest.owner_id == user_id,
-                                ServiceRequest.status == RequestStatus.DRAFT)
+        result = db.exec(update(ServiceRequest)
+                         .where(col(ServiceRequest.id) == number, col(ServiceRequest.owner_id) == user_id,
+                                col(ServiceRequest.status) == RequestStatus.DRAFT)
                          .values(**values))
         if result.rowcount != 1:
             return SendResult(number, sent_now=False)
@@ -326,12 +326,13 @@ def withdraw_request(user_id: int, number: int) -> None:
             raise RequestNotAvailable(number)  # a draft never sent is deleted instead
         now, previous_stage = utcnow(), request.stage
         text = 'Asiakas perui palvelupyynnön.'
-        result = db.exec(update(ServiceRequest)  # type: ignore[call-overload]
-                         .where(ServiceRequest.id == number, ServiceRequest.owner_id == user_id,
-                                ServiceRequest.status == RequestStatus.DRAFT, ServiceRequest.completion_requested)
+        result = db.exec(update(ServiceRequest)
+                         .where(col(ServiceRequest.id) == number, col(ServiceRequest.owner_id) == user_id,
+                                col(ServiceRequest.status) == RequestStatus.DRAFT,
+                                col(ServiceRequest.completion_requested))
                          .values(status=RequestStatus.DONE, completion_requested=False, resolution=text,
                                  resolved_at=now, modified_at=now, stage=FINAL_STAGE,
-                                 version=ServiceRequest.version + 1))
+                                 version=col(ServiceRequest.version) + 1))
         if result.rowcount != 1:
             raise RequestNotAvailable(number)
         if previous_stage != FINAL_STAGE:
