@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Literal, ParamSpec, TypeVar
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
@@ -20,6 +22,8 @@ from portal.metrics import count_refusal
 from services.registration import IdentifiedPerson, user_for_identification
 
 log = logging.getLogger(__name__)
+P = ParamSpec('P')
+R = TypeVar('R')
 
 REFUSAL_REASONS = {
     'status': N_('Tunnistautuminen keskeytettiin tai se ei onnistunut.'),
@@ -39,8 +43,17 @@ GENERIC_REFUSAL = N_('Tunnistuspalvelun vastausta ei voitu hyväksyä, joten kir
                      'turvallisuussyistä. Kirjaudu uudelleen.')
 
 
+async def _off_loop(callback: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """`run.io_bound` for a route: the None it gives when the app is shutting down becomes a 503 answer instead of
+    an AttributeError on None (the callbacks here never return None themselves)."""
+    result = await run.io_bound(callback, *args, **kwargs)
+    if result is None:
+        raise HTTPException(status_code=503)
+    return result
+
+
 async def metadata() -> Response:
-    xml = await run.io_bound(saml_sp.metadata_xml)
+    xml = await _off_loop(saml_sp.metadata_xml)
     return Response(xml, media_type='application/samlmetadata+xml')
 
 
@@ -49,7 +62,7 @@ async def login(next: str | None = None) -> RedirectResponse:
     from auth.session import LANGUAGE_KEY, ORGANISATION_KEY, PROFILE_KEY
 
     storage = app.storage.user
-    start = await run.io_bound(saml_sp.begin_login, safe_local_path(next), normalise_language(
+    start = await _off_loop(saml_sp.begin_login, safe_local_path(next), normalise_language(
         storage.get(LANGUAGE_KEY)), storage.get(PROFILE_KEY, 'private'), storage.get(ORGANISATION_KEY))
     response = RedirectResponse(start.redirect_to, status_code=303)
     _set_login_cookie(response, start.browser_binding, int(PENDING_LIFETIME.total_seconds()))
@@ -60,13 +73,12 @@ def _set_login_cookie(response: Response, value: str, max_age: int) -> None:
     """The login cookie goes only to /saml/. Behind https it is SameSite=None (the IdP's answer is a cross-site
     POST) and Secure; over plain http browsers refuse SameSite=None, so Lax (the test IdP is on the same site)."""
     secure = get_settings().secure_cookies
-    attributes = {'path': '/saml/', 'httponly': True, 'max_age': max_age, 'secure': secure,
-                  'samesite': 'none' if secure else 'lax'}
+    samesite: Literal['none', 'lax'] = 'none' if secure else 'lax'
     if max_age:
-        response.set_cookie(LOGIN_COOKIE, value, **attributes)
+        response.set_cookie(LOGIN_COOKIE, value, path='/saml/', httponly=True, max_age=max_age, secure=secure,
+                            samesite=samesite)
     else:
-        response.delete_cookie(LOGIN_COOKIE, path='/saml/', secure=secure, httponly=True,
-                               samesite='none' if secure else 'lax')
+        response.delete_cookie(LOGIN_COOKIE, path='/saml/', secure=secure, httponly=True, samesite=samesite)
 
 
 async def assertion_consumer(request: Request) -> RedirectResponse:
@@ -76,7 +88,7 @@ async def assertion_consumer(request: Request) -> RedirectResponse:
     if not saml_response:
         return RedirectResponse('/kirjaudu/virhe?syy=invalid', status_code=303)
     try:
-        identity = await run.io_bound(saml_sp.complete_login, saml_response, relay_state,
+        identity = await _off_loop(saml_sp.complete_login, saml_response, relay_state,
                                       request.cookies.get(LOGIN_COOKIE))
     except SamlRefused as refused:
         log.warning('Sign-in refused: %s', refused)
@@ -85,7 +97,7 @@ async def assertion_consumer(request: Request) -> RedirectResponse:
     person = IdentifiedPerson(national_id=identity.national_id, given_name=identity.given_name,
                               surname=identity.surname, display_name=identity.display_name,
                               given_name_is_calling_name=identity.given_name_is_calling_name)
-    user_id = await run.io_bound(user_for_identification, person, identity.language)
+    user_id = await _off_loop(user_for_identification, person, identity.language)
     from auth.session import LANGUAGE_KEY
 
     # The cross-site POST arrives without the old cookie: keep the language chosen before leaving for the IdP.
