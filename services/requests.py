@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, delete, select, update
 
 from locales import t
@@ -23,6 +25,7 @@ from models import (
     ServiceRequest,
     StageChange,
     User,
+    saved_id,
 )
 from models.db import session_scope
 
@@ -33,8 +36,9 @@ from .forms.versions import form_for_request
 
 # Messages from the centre that the citizen sees and that count as "Uusia viestejä" until read.
 CENTRE_MESSAGE_KINDS = (MessageKind.MESSAGE, MessageKind.QUESTION, MessageKind.INFO_REQUEST, MessageKind.RESOLUTION)
-SORTABLE_COLUMNS = {'number': ServiceRequest.id, 'created': ServiceRequest.created_at,
-                    'modified': ServiceRequest.modified_at}
+SORTABLE_COLUMNS: dict[str, Mapped[Any]] = {
+    'number': col(ServiceRequest.id), 'created': col(ServiceRequest.created_at),
+    'modified': col(ServiceRequest.modified_at)}
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,15 @@ def _matching_service_codes(search: str) -> list[str]:
 def list_requests(owner_id: int, status: RequestStatus, *, search: str = '', sort_by: str = 'modified',
                   descending: bool = True, page: int = 1, per_page: int = 10) -> RequestPage:
     """One page of the owner's requests in one tab, with each row's count of unread messages from the centre."""
-    conditions = [ServiceRequest.owner_id == owner_id, ServiceRequest.status == status]
+    conditions: list[ColumnElement[bool]] = [col(ServiceRequest.owner_id) == owner_id,
+                                             col(ServiceRequest.status) == status]
     search = search.strip()
     if search:
-        matches = [col(ServiceRequest.service_code).in_(_matching_service_codes(search))]
+        matches: list[ColumnElement[bool]] = [col(ServiceRequest.service_code).in_(_matching_service_codes(search))]
         if search.isdigit():
-            matches.append(ServiceRequest.id == int(search))
+            matches.append(col(ServiceRequest.id) == int(search))
         conditions.append(or_(*matches))
-    order_column = SORTABLE_COLUMNS.get(sort_by, ServiceRequest.modified_at)
+    order_column = SORTABLE_COLUMNS.get(sort_by, SORTABLE_COLUMNS['modified'])
     order = order_column.desc() if descending else order_column.asc()
     unread = (select(func.count()).where(Message.request_id == ServiceRequest.id, col(Message.read_at).is_(None),
                                          col(Message.kind).in_(CENTRE_MESSAGE_KINDS))
@@ -109,10 +114,12 @@ def list_requests(owner_id: int, status: RequestStatus, *, search: str = '', sor
     with session_scope() as db:
         total = db.exec(select(func.count()).select_from(ServiceRequest).where(*conditions)).one()
         results = db.exec(
-            select(ServiceRequest.id, ServiceRequest.service_code, ServiceRequest.status, ServiceRequest.stage,
+            # sqlmodel's select() has typed overloads for at most four columns; the rows are read as Any below.
+            select(ServiceRequest.id, ServiceRequest.service_code,  # type: ignore[call-overload]
+                   ServiceRequest.status, ServiceRequest.stage,
                    ServiceRequest.created_at, ServiceRequest.modified_at, unread,
                    ServiceRequest.completion_requested, ServiceRequest.sent_at)
-            .where(*conditions).order_by(order, ServiceRequest.id.desc())  # type: ignore[union-attr]
+            .where(*conditions).order_by(order, col(ServiceRequest.id).desc())
             .offset((page - 1) * per_page).limit(per_page)
         ).all()
     return RequestPage(rows=[RequestRow(*row) for row in results], total=total)
@@ -177,8 +184,9 @@ class RequestDetail:
 
 def attachment_infos(db: Session, request_id: int) -> list[AttachmentInfo]:
     """Metadata of every attachment of a request (never the bytes), oldest first."""
-    rows = db.exec(select(Attachment.id, Attachment.filename, Attachment.size, Attachment.created_at,
-                          Attachment.field_name, Attachment.message_id)
+    # sqlmodel's select() has typed overloads for at most four columns; the rows are read as Any below.
+    rows = db.exec(select(Attachment.id, Attachment.filename,  # type: ignore[call-overload]
+                          Attachment.size, Attachment.created_at, Attachment.field_name, Attachment.message_id)
                    .where(Attachment.request_id == request_id).order_by(col(Attachment.id))).all()
     return [AttachmentInfo(*row) for row in rows]
 
@@ -192,7 +200,7 @@ def get_request_detail(user: User, number: int) -> RequestDetail:
                          .order_by(col(StageChange.changed_at), col(StageChange.id))).all()
         attachments = [a for a in attachment_infos(db, number) if a.message_id is None]
         return RequestDetail(
-            number=request.id, service_code=request.service_code, status=request.status, stage=request.stage,
+            number=saved_id(request), service_code=request.service_code, status=request.status, stage=request.stage,
             answers=dict(request.answers), created_at=request.created_at, modified_at=request.modified_at,
             sent_at=request.sent_at, resolved_at=request.resolved_at, resolution=request.resolution,
             completion_requested=request.completion_requested, attachments=attachments,
@@ -210,10 +218,10 @@ def delete_draft(user: User, number: int) -> None:
             raise RequestNotFound(number)
         attachment_ids = select(Attachment.id).where(Attachment.request_id == number)
         db.exec(delete(AttachmentBlob).where(col(AttachmentBlob.attachment_id).in_(attachment_ids)))
-        db.exec(delete(Attachment).where(Attachment.request_id == number))
-        db.exec(delete(Message).where(Message.request_id == number))
-        db.exec(delete(StageChange).where(StageChange.request_id == number))
+        db.exec(delete(Attachment).where(col(Attachment.request_id) == number))
+        db.exec(delete(Message).where(col(Message.request_id) == number))
+        db.exec(delete(StageChange).where(col(StageChange.request_id) == number))
         # The audit trail outlives the draft: earlier events keep their details, only the link to the row goes.
-        db.exec(update(AuditEvent).where(AuditEvent.request_id == number).values(request_id=None))
+        db.exec(update(AuditEvent).where(col(AuditEvent.request_id) == number).values(request_id=None))
         db.delete(request)
         audit.record(db, user, 'draft_deleted', request_number=number, service_code=request.service_code)
