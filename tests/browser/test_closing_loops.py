@@ -17,6 +17,7 @@ from tests.browser.conftest import sign_in_with_password
 from tests.browser.test_handler_loop import fill_refund_to_preview
 from tests.browser.test_refund_form import field, fill_contact_step, press_continue
 from tests.support.browser import axe_violations, wait_for_page
+from tests.support.rows import found
 from tests.support.server import PortalServer
 from tests.support.staff import DEMO_PASSWORD, sign_in_as_staff, unused_totp_code
 
@@ -56,7 +57,7 @@ def handler_page(contexts: dict[str, BrowserContext]) -> Page:
 def send_from_preview(page: Page) -> int:
     page.get_by_role('button', name='Lähetä').click()
     page.wait_for_url('**/palvelupyynto/*/lahetetty')
-    return int(re.search(r'/palvelupyynto/(\d+)/lahetetty', page.url).group(1))
+    return int(found(re.search(r'/palvelupyynto/(\d+)/lahetetty', page.url)).group(1))
 
 
 def unread_count(page: Page) -> int:
@@ -81,7 +82,7 @@ def handler_writes(handler: Page, kind: str, text: str, button: str) -> None:
 def test_a_draft_saved_at_the_preview_reopens_there_with_send(contexts: dict[str, BrowserContext]) -> None:
     page = citizen_page(contexts)
     fill_refund_to_preview(page)
-    number = int(re.search(r'/palvelupyynto/(\d+)/muokkaa', page.url).group(1))
+    number = int(found(re.search(r'/palvelupyynto/(\d+)/muokkaa', page.url)).group(1))
     page.get_by_role('button', name='Tallenna luonnos ja keskeytä').click()
     page.wait_for_url('**/oma-asiointi')
     wait_for_page(page)

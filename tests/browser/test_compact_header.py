@@ -2,13 +2,14 @@
 language, sign-out and the navigation open as a drawer under it. Screenshots of Pääsivu, a form and a request page."""
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.conftest import ARTIFACTS, sign_in_with_password
 from tests.support.browser import axe_violations, wait_for_page
+from tests.support.rows import found
 from tests.support.staff import DEMO_PASSWORD
 
-PHONE = {'width': 390, 'height': 844}
+PHONE = ViewportSize(width=390, height=844)
 
 
 def _phone(page: Page) -> None:
@@ -31,7 +32,7 @@ def test_the_compact_header_leaves_the_screen_to_the_content(page: Page) -> None
     for hidden in ('ASIOINTIPROFIILI', 'ALUE', 'KIELI'):
         expect(header.get_by_text(hidden, exact=True)).to_be_hidden()
     expect(page.get_by_role('link', name='OMAT TIEDOT')).to_be_hidden()
-    assert header.bounding_box()['height'] <= 80  # was about 260 px
+    assert found(header.bounding_box())['height'] <= 80  # was about 260 px
     assert page.evaluate('document.documentElement.scrollWidth') <= PHONE['width']
     _shot(page, 'paasivu')
     assert axe_violations(page) == []

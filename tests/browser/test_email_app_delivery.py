@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bench.harness import wait_until
 from models import EmailStatus, Message, MessageKind, OutboxEmail, ServiceRequest
 from models.db import get_engine
 from services import notifications
 from tests.support.databases import fresh_database_url
+from tests.support.rows import found
 from tests.support.server import start_portal
 from tests.support.smtp import SmtpTestServer
 
@@ -22,7 +23,7 @@ def test_portal_delivers_the_outbox_and_stops_cleanly(tmp_path: Path) -> None:
                               SMTP_SECURITY='none', MAIL_FROM='asiakaspalvelu@monetra.example', LOG_LEVEL='INFO')
         try:
             with Session(get_engine(url)) as db:  # what a handler's question does, written beside the running app
-                request = db.get(ServiceRequest, 978373)
+                request = found(db.get(ServiceRequest, 978373))
                 message = Message(request_id=978373, kind=MessageKind.QUESTION, body='Liitättekö tiliotteen?')
                 db.add(message)
                 notifications.centre_message(db, request, message)
@@ -34,7 +35,7 @@ def test_portal_delivers_the_outbox_and_stops_cleanly(tmp_path: Path) -> None:
 
             def statuses() -> list[EmailStatus]:
                 with Session(get_engine(url)) as db:
-                    return list(db.exec(select(OutboxEmail.status)).all())
+                    return list(db.exec(select(col(OutboxEmail.status))).all())
 
             wait_until(lambda: statuses() == [EmailStatus.SENT], 'the outbox to mark the email sent', 20)
         finally:

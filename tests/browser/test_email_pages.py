@@ -7,14 +7,15 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models import EmailStatus, Message, MessageKind, OutboxEmail, ServiceRequest
+from models import EmailStatus, Message, MessageKind, OutboxEmail, ServiceRequest, saved_id
 from models.db import get_engine
 from services import notifications
 from services.demo_data import DEMO_HANDLER_TOTP_SECRET, DEMO_PASSWORD
 from tests.browser.conftest import sign_in_with_password
 from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
+from tests.support.rows import found
 from tests.support.server import PortalServer
 from tests.support.staff import unused_totp_code
 
@@ -26,19 +27,19 @@ QUESTION = 'Hei, liitättekö vielä kuvan tiliotteesta, josta liikasuoritus nä
 def emails(portal: PortalServer) -> dict[str, int]:
     """A question (pending) and a resolution the server refused (failed) in the running portal's database."""
     with Session(get_engine(portal.database_url)) as db:
-        request = db.get(ServiceRequest, 978373)
+        request = found(db.get(ServiceRequest, 978373))
         question = Message(request_id=978373, kind=MessageKind.QUESTION, body=QUESTION)
         db.add(question)
         notifications.centre_message(db, request, question)
         notifications.request_resolved(db, request, Message(request_id=978373, kind=MessageKind.RESOLUTION,
                                                             body='Palautus maksetaan tilillenne.'))
         db.flush()
-        pending, failed = db.exec(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        pending, failed = db.exec(select(OutboxEmail).order_by(col(OutboxEmail.id))).all()
         failed.status = EmailStatus.FAILED
         failed.attempts = 1
         failed.last_error = '550 5.1.1 <645516@generated.invalid>: Recipient address rejected: User unknown'
         db.commit()
-        return {'pending': pending.id, 'failed': failed.id}
+        return {'pending': saved_id(pending), 'failed': saved_id(failed)}
 
 
 def sign_in_as_handler(page: Page) -> None:

@@ -15,6 +15,7 @@ from tests.browser.conftest import sign_in_with_password
 from tests.browser.test_refund_form import fill_contact_step, fill_recipient_step, press_continue
 from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
 from tests.support.databases import fresh_database_url
+from tests.support.rows import found
 from tests.support.server import PortalServer, start_portal
 from tests.support.smtp import ReceivedEmail, SmtpTestServer
 from tests.support.staff import DEMO_PASSWORD, sign_in_as_staff
@@ -48,12 +49,12 @@ def portal(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpTestServer) -> It
 
 def wait_for_email(smtp: SmtpTestServer, number: int, needle: str, timeout: float = 45) -> ReceivedEmail:
     """The email about request `number` whose text has `needle` (the delivery loop polls every few seconds)."""
-    def found() -> ReceivedEmail | None:
+    def arrived() -> ReceivedEmail | None:
         return next((received for received in list(smtp.received)
                      if str(number) in received.subject + received.body('plain') and needle in received.body('plain')),
                     None)
 
-    return wait_until(found, f'an email about {number} containing {needle!r}', timeout)
+    return found(wait_until(arrived, f'an email about {number} containing {needle!r}', timeout))
 
 
 def shot(page: Page, name: str) -> None:
@@ -76,7 +77,7 @@ def send_refund_request(citizen: Page) -> int:
     fill_refund_to_preview(citizen)
     citizen.get_by_role('button', name='Lähetä').click()
     citizen.wait_for_url('**/palvelupyynto/*/lahetetty')
-    return int(re.search(r'/palvelupyynto/(\d+)/lahetetty', citizen.url).group(1))
+    return int(found(re.search(r'/palvelupyynto/(\d+)/lahetetty', citizen.url)).group(1))
 
 
 def write(handler: Page, kind: str, text: str, button: str, done: str) -> None:

@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import sign_in_with_password
 from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_page
+from tests.support.rows import found
 from tests.support.server import PortalServer
 from tests.support.staff import DEMO_PASSWORD, sign_in_as_staff, staff_routes
 
@@ -197,7 +198,7 @@ def test_admin_pages_save_and_show_errors(page: Page) -> None:
     page.get_by_role('button', name='Luo tunnus').click()
     secret_box = page.get_by_role('status').filter(has_text='Tunnuksen ville.virtanen vahvistusavain')
     expect(secret_box).to_contain_text('otpauth://totp/')
-    secret = re.search(r'secret=([A-Z2-7]+)', secret_box.inner_text()).group(1)
+    secret = found(re.search(r'secret=([A-Z2-7]+)', secret_box.inner_text())).group(1)
     shot(page, 'admin-staff-1280')
     assert axe_violations(page) == []
 

@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from tests.support.browser import axe_violations, wait_for_page
+from tests.support.rows import found
 from tests.support.staff import sign_in_as_staff
 
 FOCUSED = 'document.activeElement'
@@ -28,7 +29,7 @@ def sort_state(page: Page, column: str) -> str | None:
 
 
 def first_number(page: Page) -> str:
-    return page.locator('tbody tr').first.locator('a').first.get_attribute('href').rsplit('/', 1)[1]
+    return found(page.locator('tbody tr').first.locator('a').first.get_attribute('href')).rsplit('/', 1)[1]
 
 
 def test_a_handler_sorts_the_queue_and_sends_a_question_with_the_keyboard_alone(page: Page) -> None:

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, WebSocket, expect
 from tests.browser.conftest import sign_in_with_password
 from tests.support.browser import SHOTS_DIR, axe_violations, wait_for_animations, wait_for_page
 from tests.support.databases import fresh_database_url
+from tests.support.rows import found
 from tests.support.server import PortalServer, start_portal
 
 DEMO_PASSWORD = 'Demo-salasana-2026'
@@ -66,7 +67,7 @@ def current_step(page: Page) -> str:
 def draft_number(page: Page) -> int:
     """The draft's number: once saved, the page's address becomes the draft's own."""
     page.wait_for_url(re.compile(r'/palvelupyynto/\d+/muokkaa$'))
-    return int(re.search(r'/palvelupyynto/(\d+)/muokkaa', page.url).group(1))
+    return int(found(re.search(r'/palvelupyynto/(\d+)/muokkaa', page.url)).group(1))
 
 
 def press_continue(page: Page) -> None:
@@ -276,7 +277,7 @@ def test_attachments_oversized_and_mismatched_files_are_refused(page: Page, tmp_
     assert_accessible(page)
     # Only the owner gets the file.
     href = page.get_by_role('link', name='tiliote.pdf').get_attribute('href')
-    assert page.request.get(href).body() == PDF
+    assert page.request.get(found(href)).body() == PDF
     page.get_by_role('button', name='Poista liite tiliote.pdf').click()
     expect(page.get_by_role('link', name='tiliote.pdf')).to_have_count(0)
 

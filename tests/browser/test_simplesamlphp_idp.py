@@ -130,7 +130,8 @@ def test_login_logout_both_ways_and_replay_against_simplesamlphp(page: Page, por
 
     # The second login's answer posted again, even with that login's cookie put back, signs no one in.
     assert len(answers) == 2
-    page.context.add_cookies([{key: login_cookie[key] for key in ('name', 'value', 'domain', 'path')}])
+    page.context.add_cookies([{'name': login_cookie['name'], 'value': login_cookie['value'],
+                               'domain': login_cookie['domain'], 'path': login_cookie['path']}])
     page.goto('/kirjaudu')
     wait_for_page(page)
     page.evaluate('''body => {

@@ -34,6 +34,7 @@ from tests.browser.conftest import sign_in_with_password
 from tests.browser.test_refund_form import REFUND, field, fill_contact_step, press_continue
 from tests.support.browser import SHOTS_DIR, wait_for_page
 from tests.support.databases import POSTGRES_ENV
+from tests.support.rows import found
 from tests.support.server import PROJECT_DIR, free_port, start_portal
 from tests.unit.test_workflow import CONTACT, RECIPIENT
 
@@ -80,7 +81,7 @@ def demo_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
 
 def _onni() -> int:
     with session_scope() as db:
-        return db.exec(select(User.id).where(User.username == 'onni.korhonen')).one()
+        return found(db.exec(select(User.id).where(User.username == 'onni.korhonen')).one())
 
 
 def _traces(number: int) -> tuple[int, list[str], int]:
@@ -99,16 +100,16 @@ def test_killed_while_sending_leaves_the_draft_intact(demo_database: str) -> Non
     number = workflow.create_draft(owner, REFUND_FORM.code, CONTACT, step=1)
     workflow.save_progress(owner, number, RECIPIENT, step=2)
     with session_scope() as db:
-        before = db.get(ServiceRequest, number)
+        before = found(db.get(ServiceRequest, number))
     env = {key: value for key, value in os.environ.items() if not key.startswith('PYTEST')}
     process = subprocess.Popen([sys.executable, '-c', SEND_AND_PAUSE, str(owner), str(number)], cwd=PROJECT_DIR,
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = process.stdout.readline().strip()
-        assert line == 'PAUSED', process.stderr.read()
+        line = found(process.stdout).readline().strip()
+        assert line == 'PAUSED', found(process.stderr).read()
         # Inside the transaction: every write of the send is done, none is visible to others.
         with session_scope() as db:
-            assert db.get(ServiceRequest, number).status == RequestStatus.DRAFT
+            assert found(db.get(ServiceRequest, number)).status == RequestStatus.DRAFT
         os.kill(process.pid, signal.SIGKILL)
         assert process.wait(timeout=10) == -signal.SIGKILL
     finally:
@@ -116,7 +117,7 @@ def test_killed_while_sending_leaves_the_draft_intact(demo_database: str) -> Non
             process.kill()
 
     with session_scope() as db:
-        after = db.get(ServiceRequest, number)
+        after = found(db.get(ServiceRequest, number))
         assert after.status == RequestStatus.DRAFT and after.sent_at is None
         assert after.answers == before.answers and after.current_step == before.current_step
         assert after.version == before.version
@@ -228,7 +229,7 @@ def test_database_out_of_reach_for_a_moment(browser: Browser, tmp_path: Path, po
         press_continue(page)
         expect(page.get_by_role('heading', name='Palautuksen saaja', level=2)).to_be_visible(timeout=20_000)
         page.wait_for_url(re.compile(r'/palvelupyynto/\d+/muokkaa'))
-        number = int(re.search(r'/palvelupyynto/(\d+)/', page.url).group(1))
+        number = int(found(re.search(r'/palvelupyynto/(\d+)/', page.url)).group(1))
 
         # A page opened while the database is away: the friendly page with status 503, not a trace.
         forwarder.cut()

@@ -17,6 +17,7 @@ from tests.browser.test_refund_form import (
     press_continue,
 )
 from tests.support.browser import SHOTS_DIR, wait_for_page
+from tests.support.rows import found
 
 from .conftest import Cluster
 
@@ -31,7 +32,7 @@ def _served_by(page: Page, path: str) -> str:
 
 
 def _number(page: Page) -> int:
-    return int(re.search(r'/palvelupyynto/(\d+)/', page.url).group(1))
+    return int(found(re.search(r'/palvelupyynto/(\d+)/', page.url)).group(1))
 
 
 def test_user_carries_on_when_their_instance_stops(browser: Browser, cluster: Cluster) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,7 @@ class SimpleSamlPhp:
             return response.read().decode()
 
     def idp_initiated_logout_url(self, return_to: str) -> str:
-        return f'{self.base_url}/saml2/idp/SingleLogoutService.php?ReturnTo={urllib.request.quote(return_to, safe="")}'
+        return f'{self.base_url}/saml2/idp/SingleLogoutService.php?ReturnTo={urllib.parse.quote(return_to, safe="")}'
 
     def trust_service_provider(self, sp_metadata_xml: str) -> None:
         """Register the portal's SP metadata (as Suomi.fi does after the metadata has been sent to it)."""
@@ -193,7 +194,8 @@ if (is_file($spFile)) {{
             return False
 
     try:
-        return wait_until(answers, 'SimpleSAMLphp to serve its metadata', 30) and server
+        wait_until(answers, 'SimpleSAMLphp to serve its metadata', 30)
+        return server
     except AssertionError:
         pass
     server.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 from tests.security.browser.conftest import sign_in_with_password
 from tests.support.browser import wait_for_page
@@ -28,8 +28,11 @@ class Problems:
         context.add_init_script(_REPORT_VIOLATIONS)
 
     def watch(self, page: Page) -> Page:
-        page.on('console', lambda message: message.type == 'error' and self.seen.append(
-            f'console on {page.url}: {message.text}'))
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == 'error':
+                self.seen.append(f'console on {page.url}: {message.text}')
+
+        page.on('console', on_console)
         page.on('pageerror', lambda error: self.seen.append(f'page error on {page.url}: {error}'))
         return page
 

@@ -4,7 +4,7 @@ as a tampered page would) still cannot save or upload: what it types is not stor
 """
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.conftest import sign_in_with_password
 from tests.support.browser import wait_for_page
@@ -20,7 +20,7 @@ def _upload(tab: Page, name: str) -> int:
     """Choose a file in the form's attachment field; the status of the upload's answer."""
     with tab.expect_response(lambda response: '/upload/' in response.url) as answer:
         tab.locator('#upload-attachments').set_input_files(
-            files=[{'name': name, 'mimeType': 'text/plain', 'buffer': f'{name}: kuitti\n'.encode()}])
+            files=[FilePayload(name=name, mimeType='text/plain', buffer=f'{name}: kuitti\n'.encode())])
     return answer.value.status
 
 
