@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import FilePayload, Page, expect
 
+from bench.harness import wait_until
 from tests.browser.conftest import sign_in_with_password
 from tests.support.browser import wait_for_page
 from tests.support.databases import attachment_count, drafts_of
@@ -51,7 +52,8 @@ def test_sign_out_in_one_tab_ends_the_form_open_in_another(page: Page, portal: P
     stubborn.get_by_role('button', name='Jatka').click()
     expect(stubborn.locator('#upload-attachments')).to_be_attached()
     assert _upload(stubborn, 'ennen.txt') == 200
-    assert attachment_count(portal.database_url, draft) == 1
+    # NiceGUI answers the upload before its handler has stored the file (the handler runs as a task): wait for it.
+    wait_until(lambda: attachment_count(portal.database_url, draft) == 1, 'the attachment to be stored', 20)
 
     # Tab B signs out: both open tabs are sent to the sign-in page.
     with stubborn.expect_request('**/kirjaudu?istunto=paattynyt**'):
